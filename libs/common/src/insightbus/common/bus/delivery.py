@@ -1,0 +1,82 @@
+"""Retry-then-dead-letter delivery, shared by every bus adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from insightbus.common.bus.port import Handler
+from insightbus.common.events import Envelope
+from insightbus.common.events.topics import dead_letter
+from insightbus.common.observability import metrics
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[str, Envelope], Awaitable[None]]
+
+
+async def deliver(
+    handler: Handler,
+    envelope: Envelope,
+    *,
+    topic: str,
+    group: str,
+    publish: Publish,
+    max_attempts: int,
+    backoff_s: float,
+) -> None:
+    """Run ``handler`` until it succeeds or attempts run out, then dead-letter the envelope.
+
+    Returns normally in both cases, so the caller acknowledges and moves on; only
+    cancellation propagates.
+    """
+    for attempt in range(1, max_attempts + 1):
+        try:
+            with metrics.HANDLER_SECONDS.labels(group, envelope.type).time():
+                await handler(envelope)
+            metrics.EVENTS_HANDLED.labels(group, envelope.type, "ok").inc()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning(
+                "handler failed",
+                extra={
+                    "group": group,
+                    "event_id": envelope.id,
+                    "event_type": envelope.type,
+                    "attempt": attempt,
+                    "error": repr(exc),
+                    "correlation_id": envelope.correlation_id,
+                },
+            )
+            if attempt == max_attempts:
+                await _dead_letter(envelope, topic, group, exc, publish)
+                return
+            await asyncio.sleep(backoff_s * 2 ** (attempt - 1))
+
+
+async def _dead_letter(
+    envelope: Envelope, topic: str, group: str, exc: Exception, publish: Publish
+) -> None:
+    metrics.EVENTS_HANDLED.labels(group, envelope.type, "dead_lettered").inc()
+    # The dead letter keeps the original whole, so it can be inspected and replayed.
+    letter = Envelope(
+        type="dead_letter",
+        version=1,
+        source=group,
+        key=envelope.key,
+        correlation_id=envelope.correlation_id,
+        data={
+            "envelope": envelope.model_dump(mode="json"),
+            "error": f"{type(exc).__name__}: {exc}",
+            "topic": topic,
+            "group": group,
+        },
+    )
+    await publish(dead_letter(topic), letter)
+    log.error(
+        "event dead-lettered",
+        extra={"group": group, "event_id": envelope.id, "event_type": envelope.type},
+    )

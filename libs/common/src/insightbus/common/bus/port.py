@@ -1,0 +1,45 @@
+"""The bus port: what every service may rely on, whichever adapter runs underneath.
+
+The contract (checked for every adapter by ``libs/common/tests/contract/test_bus.py``):
+- ``publish`` returns once the bus has durably accepted the envelope.
+- Every consumer group receives every envelope published to its topics, at least once,
+  including envelopes published before the group first subscribed.
+- Envelopes with the same key reach a group in the order they were published.
+- An envelope is acknowledged only after its handler returned. A handler that raises is
+  retried (``max_attempts`` in all); then the envelope goes to ``<topic>.dlq`` with the
+  error, is acknowledged, and the group goes on with the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from insightbus.common.events import Envelope
+
+Handler = Callable[[Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    group: str
+    topics: tuple[str, ...]
+    handler: Handler
+
+
+class MessageBus(Protocol):
+    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+        """Register a consumer group; call before ``start``."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None:
+        """Stop consuming; handlers in flight finish first."""
+
+    async def publish(self, topic: str, envelope: Envelope) -> None: ...
+
+    async def publish_many(self, topic: str, envelopes: Sequence[Envelope]) -> None:
+        """Publish several envelopes, in order, with one round trip where the bus allows."""
+
+    async def healthy(self) -> bool: ...

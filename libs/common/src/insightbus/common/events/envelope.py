@@ -1,0 +1,67 @@
+"""The one envelope every event travels in, and the base class of event payloads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """A fact, named in the past tense. Subclasses set ``type``, ``version`` and ``topic``.
+
+    Payloads are frozen and reject unknown fields so that a producer cannot drift from
+    the published schema unnoticed; consumers parse with the schema of the version they
+    were written for.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ClassVar[str]
+    version: ClassVar[int] = 1
+    topic: ClassVar[str]
+
+    def key(self) -> str:
+        """The id of the thing this event is about: one thing's events stay in order."""
+        raise NotImplementedError
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(default_factory=new_id)
+    type: str
+    version: int
+    source: str
+    time: datetime = Field(default_factory=utcnow)
+    key: str
+    correlation_id: str = Field(default_factory=new_id)
+    data: dict[str, Any]
+
+    @classmethod
+    def wrap(cls, event: Event, *, source: str, correlation_id: str | None = None) -> Self:
+        return cls(
+            type=event.type,
+            version=event.version,
+            source=source,
+            key=event.key(),
+            correlation_id=correlation_id or new_id(),
+            data=event.model_dump(mode="json"),
+        )
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Self:
+        return cls.model_validate_json(raw)

@@ -1,0 +1,66 @@
+"""Settings for every insightbus process, in one place (env prefix ``INSIGHTBUS_``).
+
+Each service reads the same model; a composition root picks the adapters from it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BusKind(StrEnum):
+    embedded = "embedded"  # durable in-process bus, for one process
+    kafka = "kafka"
+
+
+class StoreKind(StrEnum):
+    sqlite = "sqlite"
+    mongo = "mongo"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INSIGHTBUS_", env_nested_delimiter="__")
+
+    environment: str = "development"
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = False
+    sentry_dsn: SecretStr | None = None
+
+    bus: BusKind = BusKind.embedded
+    bus_partitions: int = Field(default=4, ge=1, le=256)
+    bus_max_attempts: int = Field(default=3, ge=1, le=20)
+    bus_retry_backoff_s: float = Field(default=0.2, ge=0)
+    bus_max_message_bytes: int = 16 * 1024 * 1024
+    kafka_bootstrap_servers: str = "localhost:9092"
+    kafka_client_id: str = "insightbus"
+
+    store: StoreKind = StoreKind.sqlite
+    mongo_url: SecretStr = SecretStr("mongodb://localhost:27017")
+    mongo_database: str = "insightbus"
+
+    # Tokens: HS256 with a shared secret. When unset, the embedded stack keeps a
+    # generated one in data_dir so tokens survive restarts.
+    jwt_secret: SecretStr | None = None
+    jwt_issuer: str = "insightbus"
+    access_token_ttl_s: int = Field(default=15 * 60, ge=30)
+    refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
+
+    rate_limit_per_minute: int = Field(default=100, ge=1)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
+    @cached_property
+    def resolved_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir.resolve()
+
+    def sqlite_path(self, service: str) -> Path:
+        """Each service owns its data: one database file per service."""
+        return self.resolved_data_dir / f"{service}.db"

@@ -1,0 +1,73 @@
+"""The document-store port: collections of JSON documents keyed by ``id``.
+
+Kept to what both an embedded SQLite file and MongoDB do well, so that services never
+learn which one they run on. Filters are a small subset of MongoDB's query language:
+``{"field": value}`` for equality (dotted paths reach into nested documents) and
+``{"field": {"$gt" | "$gte" | "$lt" | "$lte" | "$ne" | "$in": value}}``.
+
+The contract is checked for every adapter by ``libs/common/tests/contract/test_store.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Document = dict[str, Any]
+Filter = Mapping[str, Any]
+Sort = Sequence[tuple[str, int]]  # (field, 1 ascending | -1 descending)
+
+
+class DuplicateKey(Exception):
+    """An insert collided with an existing id or a unique index."""
+
+
+@dataclass(frozen=True)
+class Index:
+    fields: tuple[str, ...]
+    unique: bool = False
+
+
+class Collection(Protocol):
+    async def insert(self, doc: Document) -> None:
+        """Insert a new document (must have a string ``id``); raises ``DuplicateKey``."""
+
+    async def replace(self, doc: Document) -> None:
+        """Insert or fully replace the document with ``doc["id"]``."""
+
+    async def get(self, id: str) -> Document | None: ...
+
+    async def find_one(self, filter: Filter) -> Document | None: ...
+
+    async def find(
+        self,
+        filter: Filter | None = None,
+        *,
+        sort: Sort = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Document]: ...
+
+    async def count(self, filter: Filter | None = None) -> int: ...
+
+    async def update(self, filter: Filter, changes: Mapping[str, Any]) -> int:
+        """Set top-level fields on every matching document, atomically per document.
+
+        Returns how many matched; a filter on the current value makes this a
+        compare-and-set (e.g. spend a refresh token only once).
+        """
+
+    async def delete(self, filter: Filter) -> int:
+        """Delete every matching document; returns how many."""
+
+
+class DocumentStore(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def healthy(self) -> bool: ...
+
+    async def collection(self, name: str, indexes: Sequence[Index] = ()) -> Collection:
+        """The named collection, created with its indexes if missing."""
