@@ -1,0 +1,153 @@
+"""How a process is put together: services on ports, served by one ASGI app.
+
+A service is written once against the ports; a composition root (a service's own
+``main.py`` in the distributed mode, or the embedded stack) picks the adapters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from insightbus.common.bus import MessageBus
+from insightbus.common.settings import BusKind, Settings, StoreKind
+from insightbus.common.store import DocumentStore
+from insightbus.common.web import (
+    error_response,
+    install_error_handlers,
+    install_observability,
+    metrics_router,
+    ok,
+)
+
+log = logging.getLogger(__name__)
+
+HealthCheck = Callable[[], Awaitable[bool]]
+
+
+class Service(Protocol):
+    name: str
+
+    def configure(self, app: FastAPI) -> None:
+        """Add the service's routes (and middleware, if any) to the process's app."""
+
+    async def start(self) -> None:
+        """Prepare collections and start background loops (the bus is not started yet)."""
+
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class Process:
+    """Everything one OS process runs: its adapters and its services."""
+
+    settings: Settings
+    bus: MessageBus
+    stores: dict[str, DocumentStore] = field(default_factory=dict)
+    services: list[Service] = field(default_factory=list)
+
+    def health_checks(self) -> dict[str, HealthCheck]:
+        checks: dict[str, HealthCheck] = {"bus": self.bus.healthy}
+        for name, store in self.stores.items():
+            checks[f"store:{name}"] = store.healthy
+        return checks
+
+    async def start(self) -> None:
+        for store in self.stores.values():
+            await store.start()
+        for service in self.services:
+            await service.start()
+        # Consumers start last, once every handler has what it needs.
+        await self.bus.start()
+
+    async def stop(self) -> None:
+        await self.bus.stop()
+        for service in reversed(self.services):
+            await service.stop()
+        for store in self.stores.values():
+            await store.close()
+
+
+def make_bus(settings: Settings) -> MessageBus:
+    if settings.bus is BusKind.kafka:
+        from insightbus.common.bus.kafka import KafkaBus
+
+        return KafkaBus(
+            settings.kafka_bootstrap_servers,
+            client_id=settings.kafka_client_id,
+            partitions=settings.bus_partitions,
+            max_attempts=settings.bus_max_attempts,
+            backoff_s=settings.bus_retry_backoff_s,
+            max_message_bytes=settings.bus_max_message_bytes,
+        )
+    from insightbus.common.bus.embedded import EmbeddedBus
+
+    return EmbeddedBus(
+        settings.resolved_data_dir / "bus.db",
+        partitions=settings.bus_partitions,
+        max_attempts=settings.bus_max_attempts,
+        backoff_s=settings.bus_retry_backoff_s,
+    )
+
+
+def make_store(settings: Settings, service: str) -> DocumentStore:
+    """Each service owns its data: its own SQLite file, or its own MongoDB database."""
+    if settings.store is StoreKind.mongo:
+        from insightbus.common.store.mongo import MongoStore
+
+        return MongoStore(
+            settings.mongo_url.get_secret_value(), f"{settings.mongo_database}_{service}"
+        )
+    from insightbus.common.store.sqlite import SqliteStore
+
+    return SqliteStore(settings.sqlite_path(service))
+
+
+def create_app(process: Process, *, title: str, version: str = "0.1.0") -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await process.start()
+        try:
+            yield
+        finally:
+            await process.stop()
+
+    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    install_error_handlers(app)
+    install_observability(app)
+    app.include_router(metrics_router)
+    app.include_router(health_router(process.health_checks()))
+    for service in process.services:
+        service.configure(app)
+    return app
+
+
+def health_router(checks: dict[str, HealthCheck]) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health", summary="Status of each dependency")
+    async def health() -> JSONResponse:
+        results = await asyncio.gather(*(_probe(check) for check in checks.values()))
+        dependencies = {
+            name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)
+        }
+        if all(results):
+            return ok({"status": "ok", "dependencies": dependencies})
+        return error_response(503, "degraded", {"status": "degraded", "dependencies": dependencies})
+
+    return router
+
+
+async def _probe(check: HealthCheck) -> bool:
+    try:
+        return await asyncio.wait_for(check(), timeout=2.0)
+    except Exception:
+        log.warning("health check failed", exc_info=True)
+        return False
