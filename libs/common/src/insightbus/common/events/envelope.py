@@ -49,8 +49,18 @@ class Envelope(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def wrap(cls, event: Event, *, source: str, correlation_id: str | None = None) -> Self:
+    def wrap(
+        cls,
+        event: Event,
+        *,
+        source: str,
+        correlation_id: str | None = None,
+        id: str | None = None,
+    ) -> Self:
+        """``id`` may be derived from the cause, so re-emitting the same fact after a
+        crash yields the same envelope id and consumers can drop the duplicate."""
         return cls(
+            id=id or new_id(),
             type=event.type,
             version=event.version,
             source=source,

@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh machine
+# that has Python 3.11, pip and make: uv (pinned) in .tools/, the locked dependencies in .venv/.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+BIN := .venv/bin
+MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: run test lint format bench setup clean
+
+setup: .venv/.synced
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) uv.lock pyproject.toml $(MEMBERS)
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+run: .venv/.synced  ## every service in one process on 127.0.0.1:8000
+	$(BIN)/insightbus up $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
+test: .venv/.synced
+	$(BIN)/pytest
+
+lint: .venv/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy libs/common/src services/*/src src
+
+format: .venv/.synced
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: .venv/.synced
+	$(BIN)/python bench/pipeline.py
+
+clean:
+	rm -rf .venv .tools

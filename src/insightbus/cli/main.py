@@ -1,0 +1,90 @@
+"""The ``insightbus`` command: run the embedded stack, and each service's own commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from insightbus.common.observability.logging import configure_logging
+from insightbus.common.observability.sentry import init_sentry
+from insightbus.common.settings import Settings
+
+log = logging.getLogger("insightbus")
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError("port must be between 1 and 65535")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from insightbus.analysis import cli as analysis_cli
+
+    parser = argparse.ArgumentParser(
+        prog="insightbus", description="insightbus: session insights over an event bus."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="run every service in one process (embedded mode)")
+    up.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    up.add_argument("--port", type=_port, help="port to listen on (default 8000)")
+    up.add_argument("--data-dir", type=Path, help="where data is kept (default ./var)")
+    up.set_defaults(run=_up)
+
+    schemas = commands.add_parser("schemas", help="print the JSON schema of every event")
+    schemas.set_defaults(run=_schemas)
+
+    analysis_cli.register(commands)
+    return parser
+
+
+def _up(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from insightbus.cli.embedded import create_embedded_app
+
+    overrides = {
+        key: value
+        for key, value in {"host": args.host, "port": args.port, "data_dir": args.data_dir}.items()
+        if value is not None
+    }
+    settings = Settings(**overrides)
+    configure_logging(settings.log_level, json=settings.log_json)
+    init_sentry(settings, "embedded")
+    app = create_embedded_app(settings)
+    log.info(
+        "insightbus is starting",
+        extra={
+            "url": f"http://{settings.host}:{settings.port}",
+            "docs": f"http://{settings.host}:{settings.port}/docs",
+            "data_dir": str(settings.resolved_data_dir),
+        },
+    )
+    # uvicorn turns Ctrl-C into a graceful shutdown: the app's lifespan stops consumers,
+    # services and stores in order.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    return 0
+
+
+def _schemas(_: argparse.Namespace) -> int:
+    import json
+
+    from insightbus.common.events import json_schemas
+
+    json.dump(json_schemas(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""A client of the platform, as an application would write it, for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import connect
+
+TRANSCRIPT = [
+    {"speaker": "Therapist", "text": "How has your week been since we last talked?", "timestamp": "00:00:05"},
+    {"speaker": "Client", "text": "Honestly it was awful. I felt so anxious and scared about the job interview, I could not sleep at all.", "timestamp": "00:00:12"},
+    {"speaker": "Client", "text": "My sister was annoyed with me and I got really angry at her, which I regret.", "timestamp": "00:00:31"},
+    {"speaker": "Therapist", "text": "That sounds hard. What helped, even a little?", "timestamp": "00:00:50"},
+    {"speaker": "Client", "text": "The interview went well in the end and I am so happy and grateful that they offered me the job!", "timestamp": "00:01:10"},
+    {"speaker": "Client", "text": "I will call my sister tomorrow to apologise, and I am going to keep a sleep diary this week.", "timestamp": "00:01:40"},
+]
+
+
+async def signed_up_client(base_url: str) -> tuple[httpx.AsyncClient, str, str]:
+    """A client with a fresh user's access token; returns (client, token, user_id)."""
+    client = httpx.AsyncClient(base_url=base_url, timeout=10)
+    email = f"user-{uuid.uuid4().hex[:8]}@example.com"
+    r = await client.post("/api/v1/auth/register", json={"email": email, "password": "correct horse battery", "name": "Ada"})
+    assert r.status_code == 201, r.text
+    user_id = r.json()["data"]["user"]["id"]
+    r = await client.post("/api/v1/auth/login", json={"email": email, "password": "correct horse battery"})
+    assert r.status_code == 200, r.text
+    token = r.json()["data"]["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client, token, user_id
+
+
+async def create_session(client: httpx.AsyncClient, title: str = "Weekly check-in") -> str:
+    r = await client.post("/api/v1/sessions", json={"title": title, "description": "e2e"})
+    assert r.status_code == 201, r.text
+    return str(r.json()["data"]["session"]["id"])
+
+
+async def upload(client: httpx.AsyncClient, session_id: str, name: str, body: bytes) -> str:
+    r = await client.post(f"/api/v1/sessions/{session_id}/content", files={"file": (name, body)})
+    assert r.status_code == 202, r.text
+    return str(r.json()["data"]["content_id"])
+
+
+async def watch_until_complete(
+    ws_url: str, session_id: str, token: str, *, last_event_id: str | None = None, timeout: float = 30
+) -> list[dict[str, Any]]:
+    """Every message on the session's socket up to and including ``analysis_complete``."""
+    import asyncio
+
+    query = f"?last_event_id={last_event_id}" if last_event_id else ""
+    messages: list[dict[str, Any]] = []
+    async with connect(
+        f"{ws_url}/api/v1/sessions/{session_id}/events{query}",
+        additional_headers={"Authorization": f"Bearer {token}"},
+    ) as ws:
+        async with asyncio.timeout(timeout):
+            while True:
+                message = json.loads(await ws.recv())
+                messages.append(message)
+                if message["type"] in ("analysis_complete", "analysis_failed"):
+                    return messages

@@ -1,0 +1,136 @@
+"""The whole session-insight flow through `insightbus up`: HTTP, WebSocket, restart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import StackFactory
+from tests.e2e.flow import (
+    TRANSCRIPT,
+    create_session,
+    signed_up_client,
+    upload,
+    watch_until_complete,
+)
+
+
+async def test_upload_is_analysed_live_and_readable(stack_factory: StackFactory) -> None:
+    stack = stack_factory()
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with client:
+        session_id = await create_session(client)
+        watcher = asyncio.create_task(watch_until_complete(stack.ws_url, session_id, token))
+        await asyncio.sleep(0.2)  # let the socket subscribe; late joiners are covered below
+        await upload(client, session_id, "session.json", json.dumps(TRANSCRIPT).encode())
+        messages = await watcher
+
+        types = [m["type"] for m in messages]
+        assert types[-1] == "analysis_complete"
+        progress = [m["data"]["progress"] for m in messages if m["type"] == "analysis_progress"]
+        assert len(progress) >= 3 and progress == sorted(progress) and progress[-1] == 100
+        streamed = {m["data"]["name"] for m in messages if m["type"] == "new_emotion"}
+        assert "new_topic" in types and "new_insight" in types
+
+        status = (await client.get(f"/api/v1/sessions/{session_id}/analysis/status")).json()["data"]
+        assert status["status"] == "completed" and status["progress"] == 100
+
+        emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
+        names = {e["name"] for e in emotions["items"]}
+        assert names == streamed
+        # The transcript is anxious early and glad later: the model must see both.
+        assert names & {"fear", "nervousness"}, names
+        assert names & {"joy", "gratitude", "excitement"}, names
+        anxious = [e for e in emotions["items"] if e["name"] in ("fear", "nervousness")]
+        assert all(e["timestamp"] == 12.0 and e["segment"] == 1 for e in anxious)
+
+        strong = (
+            await client.get(
+                f"/api/v1/sessions/{session_id}/emotions", params={"min_intensity": 0.5}
+            )
+        ).json()["data"]["items"]
+        assert all(e["intensity"] >= 0.5 for e in strong)
+
+        topics = (await client.get(f"/api/v1/sessions/{session_id}/topics")).json()["data"]
+        assert topics["total"] >= 1
+        insights = (await client.get(f"/api/v1/sessions/{session_id}/insights")).json()["data"]
+        assert insights["total"] >= 1
+
+        items = (await client.get(f"/api/v1/sessions/{session_id}/action-items")).json()["data"]
+        titles = " ".join(i["title"].lower() for i in items["items"])
+        assert "sister" in titles and "sleep diary" in titles
+        assert all(i["source"] == "analysis" for i in items["items"])
+
+
+async def test_late_client_gets_everything_and_resumes_after_last_event(
+    stack_factory: StackFactory,
+) -> None:
+    stack = stack_factory()
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with client:
+        session_id = await create_session(client)
+        await upload(client, session_id, "notes.txt", b"I feel hopeful today.\n\nWork was stressful.")
+        everything = await watch_until_complete(stack.ws_url, session_id, token)
+        assert everything[0]["type"] == "analysis_progress"
+        # Reconnecting after the third message yields exactly the rest, in order.
+        rest = await watch_until_complete(
+            stack.ws_url, session_id, token, last_event_id=everything[2]["id"]
+        )
+        assert [m["id"] for m in rest] == [m["id"] for m in everything[3:]]
+
+
+async def test_other_users_cannot_see_or_watch_a_session(stack_factory: StackFactory) -> None:
+    stack = stack_factory()
+    owner, _, _ = await signed_up_client(stack.base_url)
+    stranger, stranger_token, _ = await signed_up_client(stack.base_url)
+    async with owner, stranger:
+        session_id = await create_session(owner)
+        r = await stranger.get(f"/api/v1/sessions/{session_id}")
+        assert r.status_code == 404 and r.json()["success"] is False
+        async with connect(
+            f"{stack.ws_url}/api/v1/sessions/{session_id}/events?token={stranger_token}"
+        ) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(
+    stack_factory: StackFactory, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "persistent"
+    stack = stack_factory(data_dir)
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with client:
+        session_id = await create_session(client, "Before restart")
+        await upload(client, session_id, "diary.md", b"# Monday\n\nI am so grateful for my friends.")
+        await watch_until_complete(stack.ws_url, session_id, token)
+        before = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
+
+    assert stack.stop(signal.SIGINT) == 0, stack.logs()
+
+    again = stack_factory(data_dir)
+    async with httpx.AsyncClient(base_url=again.base_url, timeout=10) as client:
+        client.headers["Authorization"] = f"Bearer {token}"  # the signing key persisted too
+        r = await client.get(f"/api/v1/sessions/{session_id}")
+        assert r.status_code == 200 and r.json()["data"]["session"]["title"] == "Before restart"
+        after = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
+        assert after == before and after["total"] > 0
+
+
+async def test_health_metrics_and_docs_are_served(stack_factory: StackFactory) -> None:
+    stack = stack_factory()
+    async with httpx.AsyncClient(base_url=stack.base_url, timeout=10) as client:
+        health = (await client.get("/health")).json()
+        assert health["data"]["status"] == "ok"
+        assert set(health["data"]["dependencies"]) >= {"bus", "store:gateway", "store:analysis"}
+        assert "insightbus_http_requests_total" in (await client.get("/metrics")).text
+        assert (await client.get("/docs")).status_code == 200
+        assert "/api/v1/sessions" in (await client.get("/openapi.json")).json()["paths"]

@@ -1,0 +1,59 @@
+"""The ``insightbus`` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from insightbus.common.events import REGISTRY
+
+CLI = Path(sys.executable).parent / "insightbus"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120)  # noqa: S603
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("up", "schemas", "analysis"):
+        assert command in result.stdout
+
+
+def test_up_rejects_a_bad_port() -> None:
+    result = run("up", "--port", "70000")
+    assert result.returncode == 2
+    assert "port must be between" in result.stderr
+
+
+def test_schemas_prints_every_event_type() -> None:
+    result = run("schemas")
+    assert result.returncode == 0
+    schemas = json.loads(result.stdout)
+    assert set(schemas) == {f"{t}.v{v}" for t, v in REGISTRY}
+    assert schemas["content.uploaded.v1"]["x-topic"] == "insightbus.sessions.v1"
+
+
+def test_analysis_evaluate_scores_a_labelled_file(tmp_path: Path) -> None:
+    data = tmp_path / "eval.csv"
+    data.write_text(
+        "text,labels\n"
+        "Thank you so much for your help!,gratitude\n"
+        "I am so angry right now,anger\n"
+        "This is terrifying and I am scared,fear\n"
+        "What a lovely surprise,surprise|joy\n"
+    )
+    result = run("analysis", "evaluate", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["n"] == 4
+    assert 0.0 <= scores["macro_f1"] <= 1.0 and scores["micro_f1"] > 0.3
+
+
+def test_analysis_evaluate_reports_a_missing_file(tmp_path: Path) -> None:
+    result = run("analysis", "evaluate", "--data", str(tmp_path / "nope.csv"))
+    assert result.returncode == 2
+    assert "nope.csv" in result.stderr
