@@ -32,7 +32,7 @@ test: .venv/.synced
 lint: .venv/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/common/src services/*/src src
+	$(BIN)/mypy libs/common/src $(wildcard services/*/src) src
 
 format: .venv/.synced
 	$(BIN)/ruff check --fix .

@@ -42,11 +42,13 @@ class RunningStack:
         return self.log_path.read_text(errors="replace")
 
 
-def start_stack(data_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> RunningStack:
+def start_stack(
+    data_dir: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> RunningStack:
     port = port or free_port()
     log_path = data_dir.parent / f"stack-{port}.log"
     log_file = log_path.open("ab")
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [str(CLI), "up", "--port", str(port), "--data-dir", str(data_dir)],
         stdout=log_file,
         stderr=subprocess.STDOUT,
@@ -69,7 +71,10 @@ def start_stack(data_dir: Path, env: dict[str, str] | None = None, port: int | N
 
 class StackFactory(Protocol):
     def __call__(
-        self, data_dir: Path | None = None, env: dict[str, str] | None = None, port: int | None = None
+        self,
+        data_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
     ) -> RunningStack: ...
 
 
@@ -77,7 +82,9 @@ class StackFactory(Protocol):
 def stack_factory(tmp_path: Path) -> Iterator[StackFactory]:
     started: list[RunningStack] = []
 
-    def factory(data_dir: Path | None = None, env: dict[str, str] | None = None, port: int | None = None) -> RunningStack:
+    def factory(
+        data_dir: Path | None = None, env: dict[str, str] | None = None, port: int | None = None
+    ) -> RunningStack:
         stack = start_stack(data_dir or tmp_path / "data", env, port)
         started.append(stack)
         return stack

@@ -13,7 +13,7 @@ CLI = Path(sys.executable).parent / "insightbus"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120)  # noqa: S603
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120)
 
 
 def test_help_lists_the_commands() -> None:

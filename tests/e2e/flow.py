@@ -10,12 +10,36 @@ import httpx
 from websockets.asyncio.client import connect
 
 TRANSCRIPT = [
-    {"speaker": "Therapist", "text": "How has your week been since we last talked?", "timestamp": "00:00:05"},
-    {"speaker": "Client", "text": "Honestly it was awful. I felt so anxious and scared about the job interview, I could not sleep at all.", "timestamp": "00:00:12"},
-    {"speaker": "Client", "text": "My sister was annoyed with me and I got really angry at her, which I regret.", "timestamp": "00:00:31"},
-    {"speaker": "Therapist", "text": "That sounds hard. What helped, even a little?", "timestamp": "00:00:50"},
-    {"speaker": "Client", "text": "The interview went well in the end and I am so happy and grateful that they offered me the job!", "timestamp": "00:01:10"},
-    {"speaker": "Client", "text": "I will call my sister tomorrow to apologise, and I am going to keep a sleep diary this week.", "timestamp": "00:01:40"},
+    {
+        "speaker": "Therapist",
+        "text": "How has your week been since we last talked?",
+        "timestamp": "00:00:05",
+    },
+    {
+        "speaker": "Client",
+        "text": "Honestly it was awful. I felt so anxious and scared about the job interview, I could not sleep at all.",
+        "timestamp": "00:00:12",
+    },
+    {
+        "speaker": "Client",
+        "text": "My sister was annoyed with me and I got really angry at her, which I regret.",
+        "timestamp": "00:00:31",
+    },
+    {
+        "speaker": "Therapist",
+        "text": "That sounds hard. What helped, even a little?",
+        "timestamp": "00:00:50",
+    },
+    {
+        "speaker": "Client",
+        "text": "The interview went well in the end and I am so happy and grateful that they offered me the job!",
+        "timestamp": "00:01:10",
+    },
+    {
+        "speaker": "Client",
+        "text": "I will call my sister tomorrow to apologise, and I am going to keep a sleep diary this week.",
+        "timestamp": "00:01:40",
+    },
 ]
 
 
@@ -23,10 +47,15 @@ async def signed_up_client(base_url: str) -> tuple[httpx.AsyncClient, str, str]:
     """A client with a fresh user's access token; returns (client, token, user_id)."""
     client = httpx.AsyncClient(base_url=base_url, timeout=10)
     email = f"user-{uuid.uuid4().hex[:8]}@example.com"
-    r = await client.post("/api/v1/auth/register", json={"email": email, "password": "correct horse battery", "name": "Ada"})
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": "correct horse battery", "name": "Ada"},
+    )
     assert r.status_code == 201, r.text
     user_id = r.json()["data"]["user"]["id"]
-    r = await client.post("/api/v1/auth/login", json={"email": email, "password": "correct horse battery"})
+    r = await client.post(
+        "/api/v1/auth/login", json={"email": email, "password": "correct horse battery"}
+    )
     assert r.status_code == 200, r.text
     token = r.json()["data"]["access_token"]
     client.headers["Authorization"] = f"Bearer {token}"
@@ -46,7 +75,12 @@ async def upload(client: httpx.AsyncClient, session_id: str, name: str, body: by
 
 
 async def watch_until_complete(
-    ws_url: str, session_id: str, token: str, *, last_event_id: str | None = None, timeout: float = 30
+    ws_url: str,
+    session_id: str,
+    token: str,
+    *,
+    last_event_id: str | None = None,
+    timeout: float = 30,
 ) -> list[dict[str, Any]]:
     """Every message on the session's socket up to and including ``analysis_complete``."""
     import asyncio

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from contextlib import aclosing
 from pathlib import Path
 
 import httpx
@@ -25,7 +26,7 @@ from tests.e2e.flow import (
 async def test_upload_is_analysed_live_and_readable(stack_factory: StackFactory) -> None:
     stack = stack_factory()
     client, token, _ = await signed_up_client(stack.base_url)
-    async with client:
+    async with aclosing(client):
         session_id = await create_session(client)
         watcher = asyncio.create_task(watch_until_complete(stack.ws_url, session_id, token))
         await asyncio.sleep(0.2)  # let the socket subscribe; late joiners are covered below
@@ -74,9 +75,11 @@ async def test_late_client_gets_everything_and_resumes_after_last_event(
 ) -> None:
     stack = stack_factory()
     client, token, _ = await signed_up_client(stack.base_url)
-    async with client:
+    async with aclosing(client):
         session_id = await create_session(client)
-        await upload(client, session_id, "notes.txt", b"I feel hopeful today.\n\nWork was stressful.")
+        await upload(
+            client, session_id, "notes.txt", b"I feel hopeful today.\n\nWork was stressful."
+        )
         everything = await watch_until_complete(stack.ws_url, session_id, token)
         assert everything[0]["type"] == "analysis_progress"
         # Reconnecting after the third message yields exactly the rest, in order.
@@ -90,7 +93,7 @@ async def test_other_users_cannot_see_or_watch_a_session(stack_factory: StackFac
     stack = stack_factory()
     owner, _, _ = await signed_up_client(stack.base_url)
     stranger, stranger_token, _ = await signed_up_client(stack.base_url)
-    async with owner, stranger:
+    async with aclosing(owner), aclosing(stranger):
         session_id = await create_session(owner)
         r = await stranger.get(f"/api/v1/sessions/{session_id}")
         assert r.status_code == 404 and r.json()["success"] is False
@@ -108,9 +111,11 @@ async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(
     data_dir = tmp_path / "persistent"
     stack = stack_factory(data_dir)
     client, token, _ = await signed_up_client(stack.base_url)
-    async with client:
+    async with aclosing(client):
         session_id = await create_session(client, "Before restart")
-        await upload(client, session_id, "diary.md", b"# Monday\n\nI am so grateful for my friends.")
+        await upload(
+            client, session_id, "diary.md", b"# Monday\n\nI am so grateful for my friends."
+        )
         await watch_until_complete(stack.ws_url, session_id, token)
         before = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
 

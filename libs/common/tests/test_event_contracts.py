@@ -42,7 +42,11 @@ def test_an_envelope_round_trips_through_bytes() -> None:
 
 def test_unknown_fields_are_rejected() -> None:
     envelope = Envelope(
-        type="session.deleted", version=1, source="t", key="s", data={"session_id": "s", "user_id": "u", "extra": 1}
+        type="session.deleted",
+        version=1,
+        source="t",
+        key="s",
+        data={"session_id": "s", "user_id": "u", "extra": 1},
     )
     try:
         parse(envelope)

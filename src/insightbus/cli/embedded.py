@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from insightbus.analysis.service import build_analysis
 from insightbus.common.auth import TokenCodec
-from insightbus.common.runtime import Process, create_app, make_bus, make_store
+from insightbus.common.runtime import Process, Service, create_app, make_bus, make_store
 from insightbus.common.settings import Settings
 from insightbus.gateway.service import build_gateway
 from insightbus.notifier.service import build_notifier
@@ -19,12 +19,12 @@ def build_process(settings: Settings) -> Process:
     bus = make_bus(settings)
     tokens = TokenCodec.from_settings(settings)
     stores = {name: make_store(settings, name) for name in ("gateway", "analysis", "notifier")}
-    services = [
+    services: list[Service] = [
         build_gateway(settings, stores["gateway"], bus, tokens),
         build_analysis(settings, stores["analysis"], bus),
         build_notifier(settings, stores["notifier"], bus, tokens),
     ]
-    return Process(settings, bus=bus, stores=dict(stores), services=list(services))
+    return Process(settings, bus=bus, stores=dict(stores), services=services)
 
 
 def create_embedded_app(settings: Settings) -> FastAPI:

@@ -16,7 +16,7 @@ import time
 
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event
-from insightbus.common.store import Collection, DocumentStore, Index
+from insightbus.common.store import Collection, DocumentStore, DuplicateKey, Index
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +38,21 @@ class Outbox:
         collection = await store.collection("outbox", [Index(("seq",))])
         return cls(collection, bus, source=source)
 
-    async def add(self, event: Event, *, correlation_id: str | None = None) -> Envelope:
-        envelope = Envelope.wrap(event, source=self._source, correlation_id=correlation_id)
-        await self._collection.insert(
-            {
-                "id": envelope.id,
-                "seq": f"{time.time_ns():020d}{next(self._counter) % 1000:03d}",
-                "topic": event.topic,
-                "envelope": envelope.model_dump(mode="json"),
-            }
-        )
+    async def add(
+        self, event: Event, *, correlation_id: str | None = None, id: str | None = None
+    ) -> Envelope:
+        """Record ``event`` for publishing. Pass an ``id`` derived from the cause to make
+        re-recording the same fact (after a redelivery) a no-op here and downstream."""
+        envelope = Envelope.wrap(event, source=self._source, correlation_id=correlation_id, id=id)
+        with contextlib.suppress(DuplicateKey):
+            await self._collection.insert(
+                {
+                    "id": envelope.id,
+                    "seq": f"{time.time_ns():020d}{next(self._counter) % 1000:03d}",
+                    "topic": event.topic,
+                    "envelope": envelope.model_dump(mode="json"),
+                }
+            )
         self._wakeup.set()
         return envelope
 

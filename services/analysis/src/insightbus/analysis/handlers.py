@@ -89,9 +89,7 @@ def stable_id(content_id: str, kind: str, index: int) -> str:
 class ContentAnalysis:
     """Handles ContentUploaded for the ``analysis`` consumer group."""
 
-    def __init__(
-        self, bus: MessageBus, inbox: Inbox, model: Callable[[], EmotionModel]
-    ) -> None:
+    def __init__(self, bus: MessageBus, inbox: Inbox, model: Callable[[], EmotionModel]) -> None:
         self._bus = bus
         self._inbox = inbox
         self._model = model
@@ -128,7 +126,7 @@ class ContentAnalysis:
             emotions = await _run(detect_emotions, model, segments)
             await emitter.emit([*self._emotion_events(ids, emotions), progress("emotions", 55)])
 
-            found_topics = await _run(extract_topics, segments)
+            found_topics = await _run(extract_topics, segments, 8, model.word_idf)
             await emitter.emit([*self._topic_events(ids, found_topics), progress("topics", 75)])
 
             insights, actions = await _run(_insights_and_actions, segments, emotions, found_topics)
@@ -203,9 +201,7 @@ class ContentAnalysis:
         ]
 
     @staticmethod
-    def _action_events(
-        ids: dict[str, str], actions: Sequence[ActionItemSuggestion]
-    ) -> list[Event]:
+    def _action_events(ids: dict[str, str], actions: Sequence[ActionItemSuggestion]) -> list[Event]:
         return [
             ActionItemSuggested(
                 **ids,

@@ -18,7 +18,10 @@ def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
     bus = make_bus(settings)
     store = make_store(settings, "analysis")
     process = Process(
-        settings, bus=bus, stores={"analysis": store}, services=[build_analysis(settings, store, bus)]
+        settings,
+        bus=bus,
+        stores={"analysis": store},
+        services=[build_analysis(settings, store, bus)],
     )
     return create_app(process, title="insightbus analysis")
 

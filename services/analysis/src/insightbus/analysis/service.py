@@ -47,7 +47,5 @@ class AnalysisService:
         await self._handler(envelope)
 
 
-def build_analysis(
-    settings: Settings, store: DocumentStore, bus: MessageBus
-) -> AnalysisService:
+def build_analysis(settings: Settings, store: DocumentStore, bus: MessageBus) -> AnalysisService:
     return AnalysisService(store, bus, EmotionModel.load)

@@ -1,0 +1,123 @@
+"""``WS /api/v1/sessions/{id}/events``: a session's live messages, after what was missed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind, bearer_token
+from insightbus.notifier.event_log import EventLog
+from insightbus.notifier.hub import Connection, Hub
+from insightbus.notifier.ownership import Ownership
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+MAX_CLIENT_MESSAGE = 4096
+
+router = APIRouter(tags=["live updates"])
+
+
+@dataclass(frozen=True)
+class Notifier:
+    codec: TokenCodec
+    ownership: Ownership
+    log: EventLog
+    hub: Hub
+    ownership_grace_s: float
+
+
+def _token(websocket: WebSocket) -> str | None:
+    return bearer_token(websocket.headers.get("authorization")) or websocket.query_params.get(
+        "token"
+    )
+
+
+@router.websocket("/api/v1/sessions/{session_id}/events")
+async def session_events(websocket: WebSocket, session_id: str) -> None:
+    notifier: Notifier = websocket.app.state.notifier
+    # Accept first: a close code (4401, 4403, ...) can only be sent on an open socket.
+    await websocket.accept()
+    token = _token(websocket)
+    try:
+        if token is None:
+            raise InvalidToken("missing token")
+        user_id = notifier.codec.verify(token, TokenKind.access).subject
+    except InvalidToken as exc:
+        await websocket.close(CLOSE_UNAUTHENTICATED, str(exc))
+        return
+    owner, deleted = await notifier.ownership.wait_for_owner(session_id, notifier.ownership_grace_s)
+    if owner is None or deleted:
+        await websocket.close(CLOSE_NOT_FOUND, "session not found")
+        return
+    if owner != user_id:
+        await websocket.close(CLOSE_FORBIDDEN, "not your session")
+        return
+
+    connection = Connection(session_id, user_id)
+    # Listen before replaying, so nothing published during the replay is missed; what
+    # arrives twice (replayed and queued) is skipped by its sequence number.
+    notifier.hub.add(connection)
+    try:
+        await _serve(websocket, notifier, connection, websocket.query_params.get("last_event_id"))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        notifier.hub.remove(connection)
+
+
+async def _serve(
+    websocket: WebSocket, notifier: Notifier, connection: Connection, last_event_id: str | None
+) -> None:
+    sent = 0
+    for missed in await notifier.log.after(connection.session_id, last_event_id):
+        await websocket.send_json(missed.wire())
+        sent = missed.seq
+    receiving = asyncio.create_task(_receive(websocket))
+    try:
+        while True:
+            getting = asyncio.create_task(connection.queue.get())
+            done, _ = await asyncio.wait({getting, receiving}, return_when=asyncio.FIRST_COMPLETED)
+            if receiving in done:
+                getting.cancel()
+                receiving.result()  # re-raises WebSocketDisconnect
+                return
+            message = getting.result()
+            if message is None:
+                await websocket.close(connection.close_code or 1000)
+                return
+            if message.seq <= sent:
+                continue
+            await websocket.send_json(message.wire())
+            sent = message.seq
+    finally:
+        receiving.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+            await receiving
+
+
+async def _receive(websocket: WebSocket) -> None:
+    """Answer pings; anything else gets an error message, and the socket stays open."""
+    while True:
+        raw = await websocket.receive_text()
+        if len(raw) > MAX_CLIENT_MESSAGE:
+            await websocket.send_json({"type": "error", "data": {"error": "message too large"}})
+            continue
+        try:
+            message = json.loads(raw)
+        except json.JSONDecodeError:
+            await websocket.send_json({"type": "error", "data": {"error": "invalid JSON"}})
+            continue
+        if isinstance(message, dict) and message.get("type") == "ping":
+            await websocket.send_json({"type": "pong"})
+        else:
+            await websocket.send_json(
+                {"type": "error", "data": {"error": 'unsupported message; send {"type": "ping"}'}}
+            )

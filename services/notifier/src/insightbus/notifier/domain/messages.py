@@ -1,0 +1,90 @@
+"""Events -> the messages clients receive on a session's socket. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from insightbus.common.events import Event
+from insightbus.common.events.action_items import (
+    ActionItemCreated,
+    ActionItemDeleted,
+    ActionItemEvent,
+    ActionItemUpdated,
+)
+from insightbus.common.events.analysis import (
+    ActionItemSuggested,
+    AnalysisCompleted,
+    AnalysisFailed,
+    AnalysisProgressed,
+    EmotionDetected,
+    InsightGenerated,
+    TopicDetected,
+)
+
+_ACTION_ITEM_TYPES: dict[type[ActionItemEvent], str] = {
+    ActionItemCreated: "action_item_created",
+    ActionItemUpdated: "action_item_updated",
+    ActionItemDeleted: "action_item_deleted",
+}
+
+
+def to_message(event: Event) -> tuple[str, dict[str, Any]] | None:
+    """The (type, data) a client sees for ``event``, or None if clients don't see it."""
+    match event:
+        case AnalysisProgressed():
+            return "analysis_progress", {
+                "session_id": event.session_id,
+                "content_id": event.content_id,
+                "stage": event.stage,
+                "progress": event.progress,
+            }
+        case EmotionDetected():
+            return "new_emotion", {
+                "id": event.emotion_id,
+                "name": event.name,
+                "intensity": event.intensity,
+                "timestamp": event.timestamp,
+                "segment": event.segment,
+                "speaker": event.speaker,
+                "excerpt": event.excerpt,
+                "content_id": event.content_id,
+            }
+        case TopicDetected():
+            return "new_topic", {
+                "id": event.topic_id,
+                "label": event.label,
+                "score": event.score,
+                "keywords": list(event.keywords),
+                "segments": list(event.segments),
+                "content_id": event.content_id,
+            }
+        case InsightGenerated():
+            return "new_insight", {
+                "id": event.insight_id,
+                "kind": event.kind,
+                "title": event.title,
+                "description": event.description,
+                "confidence": event.confidence,
+                "evidence": event.evidence,
+                "content_id": event.content_id,
+            }
+        case ActionItemSuggested():
+            return "new_action_item", {
+                "id": event.action_item_id,
+                "title": event.title,
+                "segment": event.segment,
+                "excerpt": event.excerpt,
+                "speaker": event.speaker,
+                "content_id": event.content_id,
+            }
+        case AnalysisCompleted():
+            return "analysis_complete", event.model_dump(mode="json", exclude={"user_id"})
+        case AnalysisFailed():
+            return "analysis_failed", {
+                "session_id": event.session_id,
+                "content_id": event.content_id,
+                "reason": event.reason,
+            }
+        case ActionItemEvent():
+            return _ACTION_ITEM_TYPES[type(event)], event.action_item.model_dump(mode="json")
+    return None

@@ -1,0 +1,70 @@
+"""Each session's messages, persisted in the order they were pushed, for replay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from insightbus.common.store import Collection
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    id: str  # the envelope id
+    session_id: str
+    seq: int  # 1, 2, ... per session
+    type: str
+    data: dict[str, Any]
+
+    def wire(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id, "data": self.data}
+
+
+def _message(doc: dict[str, Any]) -> LoggedMessage:
+    return LoggedMessage(doc["id"], doc["session_id"], doc["seq"], doc["type"], doc["data"])
+
+
+class EventLog:
+    """Appends for one session come one at a time (its events share a partition), so the
+    next sequence number can be taken from the last one."""
+
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+        self._last_seq: dict[str, int] = {}
+
+    async def append(
+        self, envelope_id: str, session_id: str, type: str, data: dict[str, Any]
+    ) -> LoggedMessage | None:
+        """None if this envelope was logged before (a redelivery)."""
+        if await self._collection.get(envelope_id) is not None:
+            return None
+        seq = await self._next_seq(session_id)
+        message = LoggedMessage(envelope_id, session_id, seq, type, data)
+        await self._collection.insert(
+            {"id": envelope_id, "session_id": session_id, "seq": seq, "type": type, "data": data}
+        )
+        self._last_seq[session_id] = seq
+        return message
+
+    async def _next_seq(self, session_id: str) -> int:
+        if session_id not in self._last_seq:
+            last = await self._collection.find(
+                {"session_id": session_id}, sort=[("seq", -1)], limit=1
+            )
+            self._last_seq[session_id] = int(last[0]["seq"]) if last else 0
+        return self._last_seq[session_id] + 1
+
+    async def after(self, session_id: str, last_event_id: str | None) -> list[LoggedMessage]:
+        """Everything after ``last_event_id``; everything when it is unknown or None."""
+        after_seq = 0
+        if last_event_id:
+            seen = await self._collection.find_one({"id": last_event_id, "session_id": session_id})
+            after_seq = int(seen["seq"]) if seen else 0
+        docs = await self._collection.find(
+            {"session_id": session_id, "seq": {"$gt": after_seq}}, sort=[("seq", 1)]
+        )
+        return [_message(d) for d in docs]
+
+    async def drop(self, session_id: str) -> None:
+        await self._collection.delete({"session_id": session_id})
+        self._last_seq.pop(session_id, None)

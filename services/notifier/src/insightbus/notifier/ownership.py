@@ -1,0 +1,58 @@
+"""Who owns which session, learned from the gateway's session events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+
+from insightbus.common.events import utcnow
+from insightbus.common.store import Collection
+
+
+class Ownership:
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+        self._waiters: dict[str, list[asyncio.Event]] = defaultdict(list)
+
+    async def record(self, session_id: str, user_id: str) -> None:
+        doc = await self._collection.get(session_id)
+        if doc is not None and doc.get("deleted"):
+            return  # a redelivered creation must not resurrect a deleted session
+        await self._collection.replace(
+            {"id": session_id, "user_id": user_id, "deleted": False, "at": utcnow().isoformat()}
+        )
+        for waiter in self._waiters.pop(session_id, ()):
+            waiter.set()
+
+    async def forget(self, session_id: str, user_id: str) -> None:
+        # A tombstone, so that a late SessionCreated cannot bring the session back.
+        await self._collection.replace(
+            {"id": session_id, "user_id": user_id, "deleted": True, "at": utcnow().isoformat()}
+        )
+
+    async def owner(self, session_id: str) -> tuple[str | None, bool]:
+        """(owner, deleted) as far as the notifier knows."""
+        doc = await self._collection.get(session_id)
+        if doc is None:
+            return None, False
+        return str(doc["user_id"]), bool(doc.get("deleted"))
+
+    async def wait_for_owner(self, session_id: str, grace_s: float) -> tuple[str | None, bool]:
+        """A client may connect right after creating the session, before its
+        session.created event got here: give the event a moment to arrive."""
+        waiter = asyncio.Event()
+        self._waiters[session_id].append(waiter)
+        try:
+            owner, deleted = await self.owner(session_id)
+            if owner is None and not deleted:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter.wait(), grace_s)
+                owner, deleted = await self.owner(session_id)
+            return owner, deleted
+        finally:
+            waiters = self._waiters.get(session_id)
+            if waiters and waiter in waiters:
+                waiters.remove(waiter)
+                if not waiters:
+                    del self._waiters[session_id]
