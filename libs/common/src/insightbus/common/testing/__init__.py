@@ -1,0 +1,1 @@
+"""Real protocol servers for tests, started on loopback (no Docker needed)."""

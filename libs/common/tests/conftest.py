@@ -1,0 +1,22 @@
+"""Real protocol servers for the adapter contract suites, one per test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """A tansu broker on loopback, or the broker named by INSIGHTBUS_TEST_KAFKA_BOOTSTRAP
+    (a real Kafka, e.g. from testcontainers where a Docker engine exists)."""
+    external = os.environ.get("INSIGHTBUS_TEST_KAFKA_BOOTSTRAP")
+    if external:
+        yield external
+        return
+    from insightbus.common.testing.tansu import run_tansu
+
+    with run_tansu() as bootstrap:
+        yield bootstrap
