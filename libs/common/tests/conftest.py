@@ -20,3 +20,16 @@ def kafka_bootstrap() -> Iterator[str]:
 
     with run_tansu() as bootstrap:
         yield bootstrap
+
+
+@pytest.fixture(scope="session")
+def mongo_url() -> Iterator[str]:
+    """A SecantusDB server on loopback, or the MongoDB named by INSIGHTBUS_TEST_MONGO_URL."""
+    external = os.environ.get("INSIGHTBUS_TEST_MONGO_URL")
+    if external:
+        yield external
+        return
+    from insightbus.common.testing.secantus import run_secantus
+
+    with run_secantus() as url:
+        yield url

@@ -1,0 +1,131 @@
+"""The MongoDB document store (PyMongo's native async API), for the distributed mode.
+
+Documents keep their ``id`` as MongoDB's ``_id``; filters already are MongoDB's, except
+that ``id`` is spelled ``_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from insightbus.common.store.port import Document, DuplicateKey, Filter, Index, Sort
+
+
+def _query(filter: Filter | None) -> dict[str, Any]:
+    if not filter:
+        return {}
+    return {("_id" if k == "id" else k): v for k, v in filter.items()}
+
+
+def _to_mongo(doc: Document) -> dict[str, Any]:
+    out = {k: v for k, v in doc.items() if k != "id"}
+    out["_id"] = doc["id"]
+    return out
+
+
+def _from_mongo(doc: Mapping[str, Any]) -> Document:
+    out = {k: v for k, v in doc.items() if k != "_id"}
+    out["id"] = doc["_id"]
+    return out
+
+
+class MongoCollection:
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self._c = collection
+
+    async def insert(self, doc: Document) -> None:
+        try:
+            await self._c.insert_one(_to_mongo(doc))
+        except DuplicateKeyError as exc:
+            raise DuplicateKey(str(exc)) from exc
+
+    async def replace(self, doc: Document) -> None:
+        try:
+            await self._c.replace_one({"_id": doc["id"]}, _to_mongo(doc), upsert=True)
+        except DuplicateKeyError as exc:
+            raise DuplicateKey(str(exc)) from exc
+
+    async def get(self, id: str) -> Document | None:
+        found = await self._c.find_one({"_id": id})
+        return _from_mongo(found) if found else None
+
+    async def find_one(self, filter: Filter) -> Document | None:
+        found = await self.find(filter, limit=1)
+        return found[0] if found else None
+
+    async def find(
+        self,
+        filter: Filter | None = None,
+        *,
+        sort: Sort = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Document]:
+        order = [(f, DESCENDING if d < 0 else ASCENDING) for f, d in sort if f != "id"]
+        order.append(("_id", ASCENDING))  # a stable tie-breaker, as the SQLite store has
+        cursor = self._c.find(_query(filter)).sort(order).skip(offset)
+        if limit is not None:
+            cursor = cursor.limit(limit)
+        return [_from_mongo(d) async for d in cursor]
+
+    async def count(self, filter: Filter | None = None) -> int:
+        return await self._c.count_documents(_query(filter))
+
+    async def update(self, filter: Filter, changes: Mapping[str, Any]) -> int:
+        if "id" in changes:
+            raise ValueError("id cannot change")
+        if not changes:
+            return await self.count(filter)
+        try:
+            result = await self._c.update_many(_query(filter), {"$set": dict(changes)})
+        except DuplicateKeyError as exc:
+            raise DuplicateKey(str(exc)) from exc
+        return result.matched_count
+
+    async def delete(self, filter: Filter) -> int:
+        result = await self._c.delete_many(_query(filter))
+        return result.deleted_count
+
+
+class MongoStore:
+    def __init__(self, url: str, database: str, *, timeout_ms: int = 5000) -> None:
+        self._url = url
+        self._database = database
+        self._timeout_ms = timeout_ms
+        self._client: AsyncMongoClient[dict[str, Any]] | None = None
+
+    async def start(self) -> None:
+        self._client = AsyncMongoClient(
+            self._url, serverSelectionTimeoutMS=self._timeout_ms, tz_aware=True
+        )
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def healthy(self) -> bool:
+        if self._client is None:
+            return False
+        try:
+            await self._client.admin.command("ping")
+        except PyMongoError:
+            return False
+        return True
+
+    async def collection(self, name: str, indexes: Sequence[Index] = ()) -> MongoCollection:
+        if self._client is None:
+            raise RuntimeError("store not started")
+        collection = self._client[self._database][name]
+        for index in indexes:
+            await collection.create_index(
+                [(f, ASCENDING) for f in index.fields],
+                unique=index.unique,
+                name="__".join(index.fields) + ("__unique" if index.unique else ""),
+            )
+        return MongoCollection(collection)

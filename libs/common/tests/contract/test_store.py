@@ -1,0 +1,179 @@
+"""The document-store contract (see ``store/port.py``), run against every adapter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from insightbus.common.store import Collection, DocumentStore, DuplicateKey, Index
+from insightbus.common.store.mongo import MongoStore
+from insightbus.common.store.sqlite import SqliteStore
+
+StoreFactory = Callable[[], DocumentStore]
+
+
+@pytest.fixture(params=["sqlite-memory", "sqlite-file", "mongo"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
+    """Calling it again opens the same data (except in memory)."""
+    if request.param == "sqlite-memory":
+        return lambda: SqliteStore(None)
+    if request.param == "sqlite-file":
+        return lambda: SqliteStore(tmp_path / "store.db")
+    url = request.getfixturevalue("mongo_url")
+    database = f"contract_{uuid.uuid4().hex[:10]}"
+    return lambda: MongoStore(url, database)
+
+
+@pytest.fixture
+async def store(make_store: StoreFactory) -> AsyncIterator[DocumentStore]:
+    s = make_store()
+    await s.start()
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def people(store: DocumentStore) -> Collection:
+    c = await store.collection("people", [Index(("email",), unique=True), Index(("age",))])
+    for doc in [
+        {
+            "id": "a",
+            "email": "a@x.io",
+            "age": 30,
+            "team": "red",
+            "active": True,
+            "meta": {"lvl": 1},
+        },
+        {
+            "id": "b",
+            "email": "b@x.io",
+            "age": 25,
+            "team": "blue",
+            "active": False,
+            "meta": {"lvl": 2},
+        },
+        {"id": "c", "email": "c@x.io", "age": 30, "team": "red", "active": True, "nick": None},
+        {"id": "d", "email": "d@x.io", "age": 41, "team": "green", "active": True},
+    ]:
+        await c.insert(doc)
+    return c
+
+
+def ids(docs: list[dict[str, object]]) -> list[object]:
+    return [d["id"] for d in docs]
+
+
+async def test_insert_and_get_round_trip(people: Collection) -> None:
+    assert await people.get("b") == {
+        "id": "b",
+        "email": "b@x.io",
+        "age": 25,
+        "team": "blue",
+        "active": False,
+        "meta": {"lvl": 2},
+    }
+    assert await people.get("missing") is None
+
+
+async def test_duplicate_id_and_unique_index_are_refused(people: Collection) -> None:
+    with pytest.raises(DuplicateKey):
+        await people.insert({"id": "a", "email": "new@x.io"})
+    with pytest.raises(DuplicateKey):
+        await people.insert({"id": "z", "email": "a@x.io"})
+    assert await people.count() == 4
+
+
+async def test_replace_inserts_or_overwrites_whole(people: Collection) -> None:
+    await people.replace({"id": "a", "email": "a@x.io", "age": 31})
+    await people.replace({"id": "e", "email": "e@x.io", "age": 5})
+    assert await people.get("a") == {"id": "a", "email": "a@x.io", "age": 31}
+    assert (await people.get("e") or {})["age"] == 5
+
+
+async def test_filters(people: Collection) -> None:
+    assert ids(await people.find({"team": "red"})) == ["a", "c"]
+    assert ids(await people.find({"age": {"$gt": 30}})) == ["d"]
+    assert ids(await people.find({"age": {"$gte": 30}})) == ["a", "c", "d"]
+    assert ids(await people.find({"age": {"$lt": 30}})) == ["b"]
+    assert ids(await people.find({"age": {"$lte": 25}})) == ["b"]
+    assert ids(await people.find({"team": {"$ne": "red"}})) == ["b", "d"]
+    assert ids(await people.find({"team": {"$in": ["blue", "green"]}})) == ["b", "d"]
+    assert ids(await people.find({"team": {"$in": []}})) == []
+    assert ids(await people.find({"active": True, "age": 30})) == ["a", "c"]
+    assert ids(await people.find({"active": False})) == ["b"]
+    assert ids(await people.find({"meta.lvl": 2})) == ["b"]
+    assert ids(await people.find({"id": {"$in": ["c", "a"]}})) == ["a", "c"]
+    # None matches a null and a missing field alike.
+    assert ids(await people.find({"nick": None})) == ["a", "b", "c", "d"]
+    assert (await people.find_one({"email": "d@x.io"}) or {})["id"] == "d"
+    assert await people.find_one({"email": "nobody"}) is None
+
+
+async def test_sort_and_stable_pages(people: Collection) -> None:
+    assert ids(await people.find(sort=[("age", -1)])) == ["d", "a", "c", "b"]
+    assert ids(await people.find(sort=[("age", 1)])) == ["b", "a", "c", "d"]
+    pages = [await people.find(sort=[("age", 1)], limit=1, offset=i) for i in range(5)]
+    assert [ids(p) for p in pages] == [["b"], ["a"], ["c"], ["d"], []]
+    assert ids(await people.find(sort=[("age", 1)], offset=2)) == ["c", "d"]
+
+
+async def test_count(people: Collection) -> None:
+    assert await people.count() == 4
+    assert await people.count({"team": "red"}) == 2
+
+
+async def test_update_is_a_compare_and_set(people: Collection) -> None:
+    assert await people.update({"id": "a", "team": "red"}, {"team": "blue", "x": [1, 2]}) == 1
+    assert await people.update({"id": "a", "team": "red"}, {"team": "green"}) == 0
+    assert (await people.get("a") or {}) | {} == {
+        "id": "a",
+        "email": "a@x.io",
+        "age": 30,
+        "team": "blue",
+        "active": True,
+        "meta": {"lvl": 1},
+        "x": [1, 2],
+    }
+    assert await people.update({"team": "blue"}, {"active": True}) == 2
+
+
+async def test_update_into_a_unique_value_is_refused(people: Collection) -> None:
+    with pytest.raises(DuplicateKey):
+        await people.update({"id": "a"}, {"email": "b@x.io"})
+    with pytest.raises(ValueError):
+        await people.update({"id": "a"}, {"id": "z"})
+
+
+async def test_delete_counts(people: Collection) -> None:
+    assert await people.delete({"team": "red"}) == 2
+    assert await people.delete({"team": "red"}) == 0
+    assert ids(await people.find()) == ["b", "d"]
+
+
+async def test_collection_is_idempotent_and_healthy(store: DocumentStore) -> None:
+    first = await store.collection("things", [Index(("k",), unique=True)])
+    await first.insert({"id": "1", "k": 1})
+    again = await store.collection("things", [Index(("k",), unique=True)])
+    assert (await again.get("1") or {})["k"] == 1
+    assert await store.healthy()
+
+
+async def test_data_survives_reopening(
+    make_store: StoreFactory, request: pytest.FixtureRequest
+) -> None:
+    if "memory" in request.node.callspec.id:
+        pytest.skip("an in-memory store keeps nothing by design")
+    first = make_store()
+    await first.start()
+    await (await first.collection("kept")).insert({"id": "1", "v": "hello"})
+    await first.close()
+    assert not await first.healthy()
+    second = make_store()
+    await second.start()
+    try:
+        assert await (await second.collection("kept")).get("1") == {"id": "1", "v": "hello"}
+    finally:
+        await second.close()
