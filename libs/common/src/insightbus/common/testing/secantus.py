@@ -62,6 +62,7 @@ def run_secantus(timeout_s: float = 30.0) -> Iterator[str]:
                     + log.read().decode(errors="replace")
                 )
             try:
+                client: MongoClient[dict[str, object]]
                 with MongoClient(url, serverSelectionTimeoutMS=300) as client:
                     client.admin.command("ping")
                 break
