@@ -1,0 +1,94 @@
+"""The gateway on in-memory adapters, driven through its HTTP interface."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from insightbus.common.auth import TokenCodec
+from insightbus.common.bus.embedded import EmbeddedBus
+from insightbus.common.events import Envelope, Event, parse, topics
+from insightbus.common.runtime import Process, create_app
+from insightbus.common.settings import Settings
+from insightbus.common.store.sqlite import SqliteStore
+from insightbus.gateway.service import build_gateway
+
+SECRET = "x" * 40
+
+
+@dataclass
+class Harness:
+    client: httpx.AsyncClient
+    bus: EmbeddedBus
+    events: list[Envelope] = field(default_factory=list)
+
+    async def user(self, email: str = "ada@example.com", password: str = "correct horse") -> str:
+        """Register and log in; returns an access token (and sets no default header)."""
+        r = await self.client.post(
+            "/api/v1/auth/register", json={"email": email, "password": password, "name": "Ada"}
+        )
+        assert r.status_code == 201, r.text
+        r = await self.client.post(
+            "/api/v1/auth/login", json={"email": email, "password": password}
+        )
+        assert r.status_code == 200, r.text
+        return str(r.json()["data"]["access_token"])
+
+    async def session(self, token: str, title: str = "Session") -> str:
+        r = await self.client.post("/api/v1/sessions", json={"title": title}, headers=auth(token))
+        assert r.status_code == 201, r.text
+        return str(r.json()["data"]["session"]["id"])
+
+    async def publish(self, event: Event) -> Envelope:
+        envelope = Envelope.wrap(event, source="analysis")
+        await self.bus.publish(event.topic, envelope)
+        return envelope
+
+    def parsed(self, type_: str) -> list[Any]:
+        return [parse(e) for e in self.events if e.type == type_]
+
+    async def wait_for(self, check: Callable[[], Any], timeout: float = 5.0) -> Any:
+        async with asyncio.timeout(timeout):
+            while not (result := await _maybe_await(check())):
+                await asyncio.sleep(0.01)
+        return result
+
+
+async def _maybe_await(value: Any) -> Any:
+    if asyncio.iscoroutine(value):
+        return await value
+    return value
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def settings(tmp_path: Any) -> Settings:
+    return Settings(data_dir=tmp_path, jwt_secret=SECRET, rate_limit_per_minute=1000)
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[Harness]:
+    bus = EmbeddedBus(None, backoff_s=0.01)
+    store = SqliteStore(None)
+    service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
+    recorded: list[Envelope] = []
+
+    async def record(envelope: Envelope) -> None:
+        recorded.append(envelope)
+
+    bus.subscribe("test-recorder", [topics.SESSIONS, topics.ACTION_ITEMS], record)
+    app = create_app(
+        Process(settings, bus=bus, stores={"gateway": store}, services=[service]), title="t"
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            yield Harness(client, bus, recorded)
