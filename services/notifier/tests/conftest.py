@@ -1,0 +1,82 @@
+"""The notifier on in-memory adapters, served by a real uvicorn on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import uvicorn
+from websockets.asyncio.client import ClientConnection
+
+from insightbus.common.auth import TokenCodec, TokenKind
+from insightbus.common.bus.embedded import EmbeddedBus
+from insightbus.common.events import Envelope, Event
+from insightbus.common.events.sessions import SessionCreated
+from insightbus.common.runtime import Process, create_app
+from insightbus.common.settings import Settings
+from insightbus.common.store.sqlite import SqliteStore
+from insightbus.notifier.service import NotifierService
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Live:
+    url: str
+    bus: EmbeddedBus
+    codec: TokenCodec
+
+    def token(self, user_id: str, kind: TokenKind = TokenKind.access) -> str:
+        return self.codec.issue(user_id, kind)[0]
+
+    def socket_url(self, session_id: str, **query: str) -> str:
+        qs = "&".join(f"{k}={v}" for k, v in query.items())
+        return f"{self.url}/api/v1/sessions/{session_id}/events" + (f"?{qs}" if qs else "")
+
+    async def publish(self, event: Event, source: str = "analysis") -> Envelope:
+        envelope = Envelope.wrap(event, source=source)
+        await self.bus.publish(event.topic, envelope)
+        return envelope
+
+    async def create_session(self, session_id: str, user_id: str) -> None:
+        await self.publish(
+            SessionCreated(
+                session_id=session_id, user_id=user_id, title="t", created_at=datetime.now(UTC)
+            ),
+            source="gateway",
+        )
+
+
+async def receive(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
+    return dict(json.loads(await asyncio.wait_for(ws.recv(), timeout)))
+
+
+@pytest.fixture
+async def live(tmp_path: Any) -> AsyncIterator[Live]:
+    settings = Settings(data_dir=tmp_path, jwt_secret="y" * 40)
+    bus = EmbeddedBus(None, backoff_s=0.01)
+    store = SqliteStore(None)
+    codec = TokenCodec.from_settings(settings)
+    service = NotifierService(settings, store, bus, codec, ownership_grace_s=0.5)
+    app = create_app(
+        Process(settings, bus=bus, stores={"notifier": store}, services=[service]), title="n"
+    )
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    yield Live(f"ws://127.0.0.1:{port}", bus, codec)
+    server.should_exit = True
+    await task

@@ -1,0 +1,202 @@
+"""``WS /api/v1/sessions/{id}/events`` through a real socket."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from insightbus.common.auth import TokenKind
+from insightbus.common.events import topics
+from insightbus.common.events.action_items import ActionItem, ActionItemUpdated
+from insightbus.common.events.analysis import (
+    AnalysisCompleted,
+    AnalysisProgressed,
+    EmotionDetected,
+    InsightGenerated,
+    TopicDetected,
+)
+from insightbus.common.events.sessions import SessionDeleted
+from services.notifier.tests.conftest import Live, receive
+
+IDS = {"session_id": "s1", "user_id": "u1", "content_id": "c1"}
+
+
+def analysis_events() -> list:
+    return [
+        AnalysisProgressed(**IDS, stage="received", progress=5),
+        EmotionDetected(
+            **IDS,
+            emotion_id="e1",
+            name="joy",
+            intensity=0.8,
+            timestamp=1.5,
+            segment=0,
+            speaker="A",
+            excerpt="yay",
+        ),
+        TopicDetected(
+            **IDS, topic_id="t1", label="new job", score=1.0, keywords=("new", "job"), segments=(0,)
+        ),
+        InsightGenerated(
+            **IDS,
+            insight_id="i1",
+            kind="dominant_emotion",
+            title="Mostly joy",
+            description="d",
+            confidence=0.9,
+            evidence={"x": 1},
+        ),
+        AnalysisProgressed(**IDS, stage="completed", progress=100),
+        AnalysisCompleted(**IDS, emotions=1, topics=1, insights=1, action_items=0, duration_ms=4.2),
+    ]
+
+
+async def closed_with(url: str, headers: dict[str, str] | None = None) -> int:
+    async with connect(url, additional_headers=headers or {}) as ws:
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 5)
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code
+
+
+async def test_messages_stream_live_in_order_with_their_shapes(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    async with connect(
+        live.socket_url("s1"), additional_headers={"Authorization": f"Bearer {live.token('u1')}"}
+    ) as ws:
+        for event in analysis_events():
+            await live.publish(event)
+        messages = [await receive(ws) for _ in range(6)]
+    assert [m["type"] for m in messages] == [
+        "analysis_progress",
+        "new_emotion",
+        "new_topic",
+        "new_insight",
+        "analysis_progress",
+        "analysis_complete",
+    ]
+    assert messages[0]["data"] == {
+        "session_id": "s1",
+        "content_id": "c1",
+        "stage": "received",
+        "progress": 5,
+    }
+    assert messages[1]["data"] == {
+        "id": "e1",
+        "name": "joy",
+        "intensity": 0.8,
+        "timestamp": 1.5,
+        "segment": 0,
+        "speaker": "A",
+        "excerpt": "yay",
+        "content_id": "c1",
+    }
+    assert messages[2]["data"]["label"] == "new job"
+    assert messages[5]["data"]["emotions"] == 1 and "user_id" not in messages[5]["data"]
+    assert all(m["id"] for m in messages)
+
+
+async def test_a_late_client_gets_everything_and_resumes_after_last_event_id(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    published = [await live.publish(e) for e in analysis_events()]
+    token = live.token("u1")
+    async with connect(live.socket_url("s1", token=token)) as ws:
+        everything = [await receive(ws) for _ in range(6)]
+    assert [m["id"] for m in everything] == [e.id for e in published]
+
+    async with connect(live.socket_url("s1", token=token, last_event_id=published[2].id)) as ws:
+        rest = [await receive(ws) for _ in range(3)]
+        extra = await live.publish(AnalysisProgressed(**IDS, stage="received", progress=1))
+        live_one = await receive(ws)
+    assert [m["id"] for m in rest] == [e.id for e in published[3:]]
+    assert live_one["id"] == extra.id
+
+
+async def test_a_redelivered_event_is_pushed_once(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    async with connect(live.socket_url("s1", token=live.token("u1"))) as ws:
+        envelope = await live.publish(AnalysisProgressed(**IDS, stage="received", progress=5))
+        await live.bus.publish(topics.ANALYSIS, envelope)  # delivered again
+        marker = await live.publish(AnalysisProgressed(**IDS, stage="segmenting", progress=15))
+        first, second = await receive(ws), await receive(ws)
+    assert [first["id"], second["id"]] == [envelope.id, marker.id]
+
+
+async def test_no_gaps_or_duplicates_when_events_arrive_during_the_replay(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    before = [
+        await live.publish(AnalysisProgressed(**IDS, stage="emotions", progress=i))
+        for i in range(40)
+    ]
+    async with connect(live.socket_url("s1", token=live.token("u1"))) as ws:
+        during = [
+            await live.publish(AnalysisProgressed(**IDS, stage="topics", progress=i))
+            for i in range(40)
+        ]
+        got = [await receive(ws) for _ in range(80)]
+        with pytest.raises(TimeoutError):
+            await receive(ws, timeout=0.3)
+    assert [m["id"] for m in got] == [e.id for e in before + during]
+
+
+async def test_authentication_and_ownership_close_codes(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    await asyncio.sleep(0.1)
+    assert await closed_with(live.socket_url("s1")) == 4401
+    assert await closed_with(live.socket_url("s1", token="garbage")) == 4401
+    assert (
+        await closed_with(live.socket_url("s1", token=live.token("u1", TokenKind.refresh))) == 4401
+    )
+    assert await closed_with(live.socket_url("s1", token=live.token("u2"))) == 4403
+    assert await closed_with(live.socket_url("nope", token=live.token("u1"))) == 4404
+
+
+async def test_connecting_before_the_session_is_known_waits_for_it(live: Live) -> None:
+    async with connect(live.socket_url("s2", token=live.token("u1"))) as ws:
+        await asyncio.sleep(0.1)
+        await live.create_session("s2", "u1")
+        await live.publish(
+            AnalysisProgressed(
+                session_id="s2", user_id="u1", content_id="c", stage="received", progress=5
+            )
+        )
+        assert (await receive(ws))["type"] == "analysis_progress"
+
+
+async def test_ping_pong_and_bad_client_messages_keep_the_socket_open(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    async with connect(live.socket_url("s1", token=live.token("u1"))) as ws:
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await receive(ws) == {"type": "pong"}
+        await ws.send("not json")
+        assert (await receive(ws))["type"] == "error"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await receive(ws) == {"type": "pong"}
+
+
+async def test_action_item_changes_and_deletion_of_the_session(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    async with connect(live.socket_url("s1", token=live.token("u1"))) as ws:
+        item = ActionItem(
+            id="a1",
+            session_id="s1",
+            title="Call",
+            status="done",
+            source="user",
+            created_at="2026-01-01T00:00:00Z",
+            updated_at="2026-01-02T00:00:00Z",
+        )
+        await live.publish(
+            ActionItemUpdated(session_id="s1", user_id="u1", action_item=item), source="gateway"
+        )
+        message = await receive(ws)
+        assert message["type"] == "action_item_updated" and message["data"]["status"] == "done"
+        await live.publish(SessionDeleted(session_id="s1", user_id="u1"), source="gateway")
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive(ws)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
+    assert await closed_with(live.socket_url("s1", token=live.token("u1"))) == 4404
