@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -11,14 +12,21 @@ import pytest
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
     """A tansu broker on loopback, or the broker named by INSIGHTBUS_TEST_KAFKA_BOOTSTRAP
-    (a real Kafka, e.g. from testcontainers where a Docker engine exists)."""
+    (a real Kafka, e.g. from testcontainers where a Docker engine exists).
+
+    No tansu is a failure, not a skip: CI must prove the Kafka adapter.
+    """
     external = os.environ.get("INSIGHTBUS_TEST_KAFKA_BOOTSTRAP")
     if external:
         yield external
         return
-    from insightbus.common.testing.tansu import run_tansu
+    from insightbus.common.testing.tansu import TansuUnavailable, run_tansu
 
-    with run_tansu() as bootstrap:
+    with contextlib.ExitStack() as stack:
+        try:
+            bootstrap = stack.enter_context(run_tansu())
+        except TansuUnavailable as exc:
+            pytest.fail(f"cannot run the Kafka contract tests: {exc}", pytrace=False)
         yield bootstrap
 
 

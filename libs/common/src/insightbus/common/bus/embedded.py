@@ -3,6 +3,10 @@
 It keeps Kafka's semantics that services may rely on (see ``port.py``): partitions by key,
 consumer groups with committed offsets, at-least-once delivery, dead letters. Events
 published before a crash are delivered after the restart.
+
+Like the SQLite store, it runs its (tiny, indexed) statements on the event loop: in WAL
+mode they never wait for the disk, and a thread hop per statement would cost more than
+the statement.
 """
 
 from __future__ import annotations
@@ -10,12 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-import aiosqlite
 
 from insightbus.common.bus.delivery import deliver
 from insightbus.common.bus.port import Handler, Subscription
@@ -42,6 +45,21 @@ CREATE TABLE IF NOT EXISTS offsets (
 """
 
 _BATCH = 200
+_STOP_GRACE_S = 30.0  # how long stop() waits for handlers in flight
+_PAUSE_S = 1.0  # after a database error, before trying again
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """In autocommit mode (``isolation_level=None``) ``with db:`` does not open a
+    transaction: each row of an ``executemany`` would be committed on its own."""
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def partition_for(key: str, partitions: int) -> int:
@@ -63,10 +81,10 @@ class EmbeddedBus:
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
         self._subscriptions: list[Subscription] = []
-        self._db: aiosqlite.Connection | None = None
+        self._db: sqlite3.Connection | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._wakeups: dict[str, list[asyncio.Event]] = defaultdict(list)
-        self._write_lock = asyncio.Lock()
+        self._stopping = False
 
     def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
         if self._db is not None:
@@ -74,11 +92,11 @@ class EmbeddedBus:
         self._subscriptions.append(Subscription(group, tuple(topics), handler))
 
     async def start(self) -> None:
-        self._db = await aiosqlite.connect(self._path)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.executescript(_SCHEMA)
-        await self._db.commit()
+        self._stopping = False
+        self._db = sqlite3.connect(self._path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
         for sub in self._subscriptions:
             for topic in sub.topics:
                 for partition in range(self._partitions):
@@ -92,19 +110,32 @@ class EmbeddedBus:
                     )
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Consumers finish (and commit) the envelope in hand, then return: cancelling them
+        # would interrupt handlers mid-way. Only one that outlasts the grace period is
+        # cancelled (and, uncommitted, redelivered after a restart).
+        self._stopping = True
+        for wakeups in self._wakeups.values():
+            for wakeup in wakeups:
+                wakeup.set()
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=_STOP_GRACE_S)
+            for task in pending:
+                log.warning(
+                    "handler still running at stop; cancelled", extra={"task": task.get_name()}
+                )
+                task.cancel()
+            for task in self._tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         self._tasks.clear()
         self._wakeups.clear()
         if self._db is not None:
-            await self._db.close()
+            self._db.close()
             self._db = None
 
     async def healthy(self) -> bool:
-        return self._db is not None
+        # A consumer task only ends on stop: one that ended early has died.
+        return self._db is not None and not any(task.done() for task in self._tasks)
 
     async def publish(self, topic: str, envelope: Envelope) -> None:
         await self.publish_many(topic, [envelope])
@@ -112,9 +143,8 @@ class EmbeddedBus:
     async def publish_many(self, topic: str, envelopes: Sequence[Envelope]) -> None:
         db = self._require_db()
         rows = [(topic, partition_for(e.key, self._partitions), e.to_bytes()) for e in envelopes]
-        async with self._write_lock:
-            await db.executemany("INSERT INTO log (topic, partition, body) VALUES (?, ?, ?)", rows)
-            await db.commit()
+        with _transaction(db):  # all or nothing
+            db.executemany("INSERT INTO log (topic, partition, body) VALUES (?, ?, ?)", rows)
         metrics.EVENTS_PUBLISHED.labels(topic).inc(len(rows))
         for wakeup in self._wakeups.get(topic, ()):
             wakeup.set()
@@ -123,58 +153,72 @@ class EmbeddedBus:
         self, sub: Subscription, topic: str, partition: int, wakeup: asyncio.Event
     ) -> None:
         db = self._require_db()
-        committed = await self._committed(sub.group, topic, partition)
-        while True:
+        committed = self._committed(sub.group, topic, partition)
+        while not self._stopping:
             # Clear before reading: a publish that lands after the read sets it again.
             wakeup.clear()
-            async with db.execute(
+            rows = db.execute(
                 "SELECT offset, body FROM log WHERE topic = ? AND partition = ? AND offset > ?"
                 " ORDER BY offset LIMIT ?",
                 (topic, partition, committed, _BATCH),
-            ) as cursor:
-                rows = list(await cursor.fetchall())
+            ).fetchall()
             if not rows:
                 await wakeup.wait()
                 continue
             for offset, body in rows:
                 try:
-                    envelope = Envelope.from_bytes(body)
-                except ValueError:
-                    log.exception("unreadable envelope skipped", extra={"offset": offset})
-                else:
-                    await deliver(
-                        sub.handler,
-                        envelope,
-                        topic=topic,
-                        group=sub.group,
-                        publish=self.publish,
-                        max_attempts=self._max_attempts,
-                        backoff_s=self._backoff_s,
+                    await self._handle(sub, topic, offset, body)
+                    # Commit per envelope: a handler that is slow or fails must not make
+                    # its neighbours in the batch run again after a restart.
+                    self._commit(sub.group, topic, partition, offset)
+                except sqlite3.Error:
+                    # Dead-lettering or the commit failed: read again from the last commit
+                    # after a pause, rather than skip the envelope or let the task die.
+                    log.exception(
+                        "delivery failed; will retry",
+                        extra={"group": sub.group, "topic": topic, "offset": offset},
                     )
+                    await asyncio.sleep(_PAUSE_S)
+                    break
                 committed = offset
-                # Commit per envelope: a handler that is slow or fails must not make
-                # its neighbours in the batch run again after a restart.
-                await self._commit(sub.group, topic, partition, committed)
+                if self._stopping:
+                    return
 
-    async def _committed(self, group: str, topic: str, partition: int) -> int:
-        async with self._require_db().execute(
-            "SELECT committed FROM offsets WHERE grp = ? AND topic = ? AND partition = ?",
-            (group, topic, partition),
-        ) as cursor:
-            row = await cursor.fetchone()
+    async def _handle(self, sub: Subscription, topic: str, offset: int, body: bytes) -> None:
+        try:
+            envelope = Envelope.from_bytes(body)
+        except ValueError:
+            log.exception("unreadable envelope skipped", extra={"offset": offset})
+            return
+        await deliver(
+            sub.handler,
+            envelope,
+            topic=topic,
+            group=sub.group,
+            publish=self.publish,
+            max_attempts=self._max_attempts,
+            backoff_s=self._backoff_s,
+        )
+
+    def _committed(self, group: str, topic: str, partition: int) -> int:
+        row = (
+            self._require_db()
+            .execute(
+                "SELECT committed FROM offsets WHERE grp = ? AND topic = ? AND partition = ?",
+                (group, topic, partition),
+            )
+            .fetchone()
+        )
         return int(row[0]) if row else 0
 
-    async def _commit(self, group: str, topic: str, partition: int, offset: int) -> None:
-        db = self._require_db()
-        async with self._write_lock:
-            await db.execute(
-                "INSERT INTO offsets (grp, topic, partition, committed) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (grp, topic, partition) DO UPDATE SET committed = excluded.committed",
-                (group, topic, partition, offset),
-            )
-            await db.commit()
+    def _commit(self, group: str, topic: str, partition: int, offset: int) -> None:
+        self._require_db().execute(
+            "INSERT INTO offsets (grp, topic, partition, committed) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (grp, topic, partition) DO UPDATE SET committed = excluded.committed",
+            (group, topic, partition, offset),
+        )
 
-    def _require_db(self) -> aiosqlite.Connection:
+    def _require_db(self) -> sqlite3.Connection:
         if self._db is None:
             raise RuntimeError("bus not started")
         return self._db

@@ -1,12 +1,20 @@
 """The Kafka bus adapter (aiokafka), for the distributed mode.
 
 Same contract as every bus (see ``port.py``). Envelopes are keyed by ``Envelope.key``, so
-one session's events share a partition and stay in order. Offsets are committed per
-partition only after the handler returned (at-least-once).
+one thing's events share a partition and stay in order. Each subscription is one consumer
+in its group; within a group, partitions are handled concurrently and each partition in
+order. An offset is committed only after the handler returned (at-least-once).
 
-Kept within what the tansu test broker supports: no idempotent producer and no
-transactions (duplicates are absorbed by idempotent consumers anyway), and nothing waits
-on end offsets or lag, which tansu does not report reliably.
+Kept within what the tansu test broker supports (and so, what any Kafka supports):
+
+- no idempotent producer and no transactions: ``acks="all"`` with aiokafka's one request
+  in flight per broker keeps per-partition order; a retried send may duplicate, which the
+  consumers' inbox absorbs anyway;
+- nothing waits on end offsets, lag or ``position()``: tansu does not report end offsets
+  reliably. Progress is only ever judged by the committed offsets of what was handled;
+- group joins are slow on tansu: a JoinGroup answers only after about half the session
+  timeout (measured: 10 s -> 5 s, 2 s -> 1 s, never under 1 s), at every rebalance. The
+  session timeout is therefore a constructor argument; tests pass a short one.
 """
 
 from __future__ import annotations
@@ -14,11 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.protocol.group import LeaveGroupRequest
 
 from insightbus.common.bus.delivery import deliver
 from insightbus.common.bus.port import Handler, Subscription
@@ -29,6 +39,9 @@ from insightbus.common.observability import metrics
 log = logging.getLogger(__name__)
 
 _TOPIC_EXISTS = TopicAlreadyExistsError.errno
+_FETCH_TIMEOUT_MS = 200  # how long a fetch waits for records: bounds how late stop() is seen
+_MAX_RECORDS = 500
+_PAUSE_S = 1.0  # after a broker error, before trying again
 
 
 class KafkaBus:
@@ -44,7 +57,12 @@ class KafkaBus:
         max_message_bytes: int = 16 * 1024 * 1024,
         session_timeout_ms: int = 10_000,
         heartbeat_interval_ms: int = 1_000,
+        rebalance_timeout_ms: int = 60_000,
+        stop_grace_s: float = 30.0,
     ) -> None:
+        """``rebalance_timeout_ms`` bounds how long the group waits, at a rebalance, for
+        this member to finish the envelope in hand (its handler and retries) and rejoin;
+        ``stop_grace_s`` is the same bound for ``stop()``."""
         self._bootstrap = bootstrap_servers
         self._client_id = client_id
         self._partitions = partitions
@@ -54,9 +72,11 @@ class KafkaBus:
         self._max_message_bytes = max_message_bytes
         self._session_timeout_ms = session_timeout_ms
         self._heartbeat_interval_ms = heartbeat_interval_ms
+        self._rebalance_timeout_ms = rebalance_timeout_ms
+        self._stop_grace_s = stop_grace_s
         self._subscriptions: list[Subscription] = []
         self._producer: AIOKafkaProducer | None = None
-        self._consumers: list[AIOKafkaConsumer] = []
+        self._members: list[_GroupMember] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._known_topics: set[str] = set()
         self._topics_lock = asyncio.Lock()
@@ -73,54 +93,52 @@ class KafkaBus:
             bootstrap_servers=self._bootstrap,
             client_id=self._client_id,
             acks="all",
-            enable_idempotence=False,
+            enable_idempotence=False,  # tansu has no InitProducerId
             max_request_size=self._max_message_bytes,
             compression_type="gzip",
         )
-        await self._producer.start()
-        wanted = {t for s in self._subscriptions for t in s.topics}
-        await self._ensure_topics(wanted | {dead_letter(t) for t in wanted})
-        for sub in self._subscriptions:
-            consumer = AIOKafkaConsumer(
-                *sub.topics,
-                bootstrap_servers=self._bootstrap,
-                client_id=f"{self._client_id}-{sub.group}",
-                group_id=sub.group,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                max_partition_fetch_bytes=self._max_message_bytes,
-                fetch_max_bytes=self._max_message_bytes * 2,
-                session_timeout_ms=self._session_timeout_ms,
-                heartbeat_interval_ms=self._heartbeat_interval_ms,
-            )
-            await consumer.start()
-            self._consumers.append(consumer)
-            self._tasks.append(
-                asyncio.create_task(self._consume(sub, consumer), name=f"kafka:{sub.group}")
-            )
+        try:
+            await self._producer.start()
+            # Created up front: a consumer subscribed to a missing topic would wait for a
+            # metadata refresh, and auto-creation (where enabled) picks its own settings.
+            wanted = {t for s in self._subscriptions for t in s.topics}
+            await self._ensure_topics(wanted | {dead_letter(t) for t in wanted})
+            self._members = [_GroupMember(self, sub) for sub in self._subscriptions]
+            # Joins are slow on tansu (see the module docstring): do them all at once.
+            await asyncio.gather(*(m.consumer.start() for m in self._members))
+        except BaseException:
+            await self.stop()
+            raise
+        self._tasks = [
+            asyncio.create_task(m.run(), name=f"kafka:{m.sub.group}") for m in self._members
+        ]
 
     async def stop(self) -> None:
-        # Let each consumer finish the envelope it is handling and commit it.
+        # Each member finishes the envelope in hand and commits it; the rest of its batch
+        # is fetched again, from the committed offset, by whoever owns the partition next.
         self._stopping.set()
         if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=30)
+            _, pending = await asyncio.wait(self._tasks, timeout=self._stop_grace_s)
             for task in pending:
+                log.warning(
+                    "handler still running at stop; cancelled", extra={"task": task.get_name()}
+                )
                 task.cancel()
             for task in self._tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self._tasks.clear()
-        for consumer in self._consumers:
-            with contextlib.suppress(KafkaError):
-                await consumer.stop()
-        self._consumers.clear()
+        for member in self._members:
+            await member.close(self._producer)
+        self._members.clear()
         if self._producer is not None:
-            await self._producer.stop()
+            with contextlib.suppress(KafkaError):
+                await self._producer.stop()
             self._producer = None
 
     async def healthy(self) -> bool:
         producer = self._producer
-        if producer is None:
+        if producer is None or any(task.done() for task in self._tasks):
             return False
         try:
             await producer.client.fetch_all_metadata()
@@ -135,10 +153,13 @@ class KafkaBus:
         producer = self._producer
         if producer is None:
             raise RuntimeError("bus not started")
+        if not envelopes:
+            return
         if topic not in self._known_topics:
             await self._ensure_topics({topic})
-        # Send all, then wait for all: one round trip per batch; order per key holds
-        # because one producer writes them to the partition in this order.
+        # Send all, then wait for all acks. Order per key holds: records are appended to
+        # their partition's batch in this order, and aiokafka keeps one request in flight
+        # per broker, so a retried batch cannot overtake a later one.
         futures = [
             await producer.send(
                 topic,
@@ -152,6 +173,9 @@ class KafkaBus:
         metrics.EVENTS_PUBLISHED.labels(topic).inc(len(envelopes))
 
     async def _ensure_topics(self, topics: set[str]) -> None:
+        """Create missing topics with this bus's partition count, so partitioning never
+        depends on a broker's auto-create defaults; a topic someone else created in the
+        meantime is fine."""
         async with self._topics_lock:
             missing = topics - self._known_topics
             if not missing:
@@ -178,63 +202,149 @@ class KafkaBus:
                 await admin.close()
             self._known_topics |= missing
 
-    async def _consume(self, sub: Subscription, consumer: AIOKafkaConsumer) -> None:
-        while not self._stopping.is_set():
+
+class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
+    """One subscription: its consumer, its consume loop, and the rebalance hand-over."""
+
+    def __init__(self, bus: KafkaBus, sub: Subscription) -> None:
+        self.bus = bus
+        self.sub = sub
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=bus._bootstrap,
+            client_id=f"{bus._client_id}-{sub.group}",
+            group_id=sub.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",  # a new group starts at the beginning
+            max_partition_fetch_bytes=bus._max_message_bytes,
+            fetch_max_bytes=max(bus._max_message_bytes, 50 * 1024 * 1024),
+            session_timeout_ms=bus._session_timeout_ms,
+            heartbeat_interval_ms=bus._heartbeat_interval_ms,
+            rebalance_timeout_ms=bus._rebalance_timeout_ms,
+        )
+        self.consumer.subscribe(list(sub.topics), listener=self)
+        self._batch: asyncio.Future[list[None]] | None = None
+        self._yielding = False  # partitions are being revoked: finish the record in hand
+
+    async def close(self, producer: AIOKafkaProducer | None) -> None:
+        """Stop the consumer and leave the group, so that the partitions' next owner need
+        not wait for this member's session to time out."""
+        # aiokafka sends LeaveGroup only when the generation is > 0 (Kafka's first is 1);
+        # tansu numbers a group's first generation 0. Then say it ourselves, afterwards,
+        # through the producer's connection: before, the consumer would rejoin.
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        unsaid: tuple[int, str, str] | None = None
+        if coordinator is not None and getattr(coordinator, "generation", None) == 0:
+            unsaid = (coordinator.coordinator_id, coordinator.group_id, coordinator.member_id)
+        with contextlib.suppress(KafkaError):
+            await self.consumer.stop()
+        if unsaid is not None and unsaid[0] is not None and producer is not None:
+            node, group, member = unsaid
             try:
-                batches = await consumer.getmany(timeout_ms=200, max_records=500)
-            except KafkaError:
-                log.warning(
-                    "kafka fetch failed; retrying", exc_info=True, extra={"group": sub.group}
+                await producer.client.send(node, LeaveGroupRequest(group, member))
+            except Exception:  # best effort: at worst the session times out
+                log.debug("LeaveGroup failed", exc_info=True, extra=self._extra())
+
+    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        # aiokafka awaits this before it rejoins, while the old generation may still
+        # commit. Finishing (and committing) the record in hand here means the partition's
+        # next owner starts right after it: nothing skipped, no needless redelivery, and
+        # one key not handled by two members at once (as long as this takes less than
+        # rebalance_timeout_ms). No new batch is handed out until the new assignment:
+        # getmany waits for it.
+        batch = self._batch
+        if batch is None:
+            return
+        self._yielding = True
+        try:
+            await asyncio.wait([batch])
+        finally:
+            self._yielding = False
+
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        # Positions restart from the committed offsets; nothing to do.
+        return None
+
+    async def run(self) -> None:
+        while not self.bus._stopping.is_set():
+            try:
+                batches = await self.consumer.getmany(
+                    timeout_ms=_FETCH_TIMEOUT_MS, max_records=_MAX_RECORDS
                 )
-                await asyncio.sleep(1.0)
+            except KafkaError:
+                log.warning("kafka fetch failed; retrying", exc_info=True, extra=self._extra())
+                await asyncio.sleep(_PAUSE_S)
+                continue
+            if not batches:
                 continue
             # Partitions are independent: handle them concurrently, each one in order.
-            await asyncio.gather(
-                *(
-                    self._handle_partition(sub, consumer, tp, records)
-                    for tp, records in batches.items()
-                )
+            self._batch = asyncio.gather(
+                *(self._handle_partition(tp, records) for tp, records in batches.items())
             )
+            try:
+                await self._batch
+            finally:
+                self._batch = None
 
     async def _handle_partition(
-        self,
-        sub: Subscription,
-        consumer: AIOKafkaConsumer,
-        tp: TopicPartition,
-        records: list[ConsumerRecord[bytes, bytes]],
+        self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
     ) -> None:
         for record in records:
+            if self.bus._stopping.is_set() or self._yielding:
+                self._rewind(tp, record.offset)
+                return
             try:
-                envelope = Envelope.from_bytes(record.value or b"")
-            except ValueError:
-                log.exception(
-                    "unreadable record skipped",
-                    extra={"topic": tp.topic, "partition": tp.partition, "offset": record.offset},
-                )
-            else:
-                try:
-                    await deliver(
-                        sub.handler,
-                        envelope,
-                        topic=tp.topic,
-                        group=sub.group,
-                        publish=self.publish,
-                        max_attempts=self._max_attempts,
-                        backoff_s=self._backoff_s,
-                    )
-                except KafkaError:
-                    # Even dead-lettering failed (the broker is unwell): rewind to this
-                    # record and try it again after a pause, rather than skip it.
-                    log.warning("delivery failed; will retry", exc_info=True)
-                    consumer.seek(tp, record.offset)
-                    await asyncio.sleep(1.0)
-                    return
+                await self._handle(tp, record)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Even dead-lettering failed (the broker is unwell). Rewind to this record
+                # and try it again after a pause, rather than skip it.
+                log.exception("delivery failed; will retry", extra=self._extra(tp, record))
+                self._rewind(tp, record.offset)
+                await asyncio.sleep(_PAUSE_S)
+                return
             try:
-                await consumer.commit({tp: record.offset + 1})
+                await self.consumer.commit({tp: record.offset + 1})
             except KafkaError:
-                # Lost the partition in a rebalance: its new owner redelivers from the last
-                # commit, and handlers are idempotent. Stop working on this batch.
-                log.warning("commit failed; partition reassigned?", extra={"group": sub.group})
+                # The group moved on without us (CommitFailedError) or the partition is
+                # gone: its owner resumes from the last commit and handlers are idempotent.
+                # If we still own it, go on right after this record (not after the batch).
+                log.warning("commit failed", exc_info=True, extra=self._extra(tp, record))
+                self._rewind(tp, record.offset + 1)
                 return
-            if self._stopping.is_set():
-                return
+
+    async def _handle(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            envelope = Envelope.from_bytes(record.value or b"")
+        except ValueError:
+            # Not ours to fix and never readable: skip it (and commit) rather than block.
+            log.exception("unreadable record skipped", extra=self._extra(tp, record))
+            return
+        await deliver(
+            self.sub.handler,
+            envelope,
+            topic=tp.topic,
+            group=self.sub.group,
+            publish=self.bus.publish,
+            max_attempts=self.bus._max_attempts,
+            backoff_s=self.bus._backoff_s,
+        )
+
+    def _rewind(self, tp: TopicPartition, offset: int) -> None:
+        """The fetch position is already past the whole batch: move it back to the first
+        record not handled, or the rest of the batch would be skipped (and committed over
+        by the next record's commit)."""
+        # Raises if the partition was revoked meanwhile (IllegalStateError, or an
+        # AssertionError mid-rebalance); its next assignment starts from the commit anyway.
+        with contextlib.suppress(KafkaError, AssertionError):
+            self.consumer.seek(tp, offset)
+
+    def _extra(
+        self, tp: TopicPartition | None = None, record: ConsumerRecord[bytes, bytes] | None = None
+    ) -> dict[str, object]:
+        extra: dict[str, object] = {"group": self.sub.group}
+        if tp is not None:
+            extra |= {"topic": tp.topic, "partition": tp.partition}
+        if record is not None:
+            extra["offset"] = record.offset
+        return extra

