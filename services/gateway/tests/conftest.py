@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import jwt
 import pytest
+from fastapi import FastAPI
 
 from insightbus.common.auth import TokenCodec
 from insightbus.common.bus.embedded import EmbeddedBus
 from insightbus.common.events import Envelope, Event, parse, topics
 from insightbus.common.runtime import Process, create_app
 from insightbus.common.settings import Settings
+from insightbus.common.store import Collection
 from insightbus.common.store.sqlite import SqliteStore
 from insightbus.gateway.service import build_gateway
 
@@ -26,6 +29,18 @@ class Harness:
     client: httpx.AsyncClient
     bus: EmbeddedBus
     events: list[Envelope] = field(default_factory=list)
+    app: FastAPI | None = None
+    store: SqliteStore | None = None
+
+    async def collection(self, name: str) -> Collection:
+        """One of the gateway's own collections, to check what an API call left behind."""
+        assert self.store is not None
+        return await self.store.collection(name)
+
+    @staticmethod
+    def user_id(token: str) -> str:
+        """The user an access token was issued to (its subject), without an API call."""
+        return str(jwt.decode(token, options={"verify_signature": False})["sub"])
 
     async def user(self, email: str = "ada@example.com", password: str = "correct horse") -> str:
         """Register and log in; returns an access token (and sets no default header)."""
@@ -75,8 +90,14 @@ def settings(tmp_path: Any) -> Settings:
 
 
 @pytest.fixture
-async def harness(settings: Settings) -> AsyncIterator[Harness]:
-    bus = EmbeddedBus(None, backoff_s=0.01)
+def bus_partitions() -> int:
+    """Override with 1 where a test needs every event of every session in one order."""
+    return 4
+
+
+@pytest.fixture
+async def harness(settings: Settings, bus_partitions: int) -> AsyncIterator[Harness]:
+    bus = EmbeddedBus(None, partitions=bus_partitions, backoff_s=0.01)
     store = SqliteStore(None)
     service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
     recorded: list[Envelope] = []
@@ -91,4 +112,4 @@ async def harness(settings: Settings) -> AsyncIterator[Harness]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Harness(client, bus, recorded)
+            yield Harness(client, bus, recorded, app=app, store=store)

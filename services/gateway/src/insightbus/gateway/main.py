@@ -1,4 +1,7 @@
-"""Composition root of the gateway on its own (distributed mode)."""
+"""Composition root of the gateway on its own (the distributed mode).
+
+python -m insightbus.gateway.main     # settings from INSIGHTBUS_* variables
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     bus = make_bus(settings)
     store = make_store(settings, "gateway")
-    service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
-    process = Process(settings, bus=bus, stores={"gateway": store}, services=[service])
+    gateway = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
+    process = Process(settings, bus=bus, stores={"gateway": store}, services=[gateway])
     return create_app(process, title="insightbus gateway")
 
 

@@ -1,35 +1,40 @@
-"""Limit/offset pagination, the same shape on every list route."""
+"""Limit/offset pagination: the same query parameters and page shape on every list route."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from pydantic import BaseModel
+
+MAX_OFFSET = 1_000_000
 
 
-class PageParams(BaseModel):
+# The dependencies are async def only to keep FastAPI from running them in a thread.
+@dataclass(frozen=True, slots=True)
+class PageParams:
     limit: int
     offset: int
 
 
-def page_params(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+async def _sessions_page(
+    limit: Annotated[int, Query(ge=1, le=100, description="page size")] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PageParams:
-    return PageParams(limit=limit, offset=offset)
+    return PageParams(limit, offset)
 
 
-def large_page_params(
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+async def _results_page(
+    limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PageParams:
-    return PageParams(limit=limit, offset=offset)
+    return PageParams(limit, offset)
 
 
-Page = Annotated[PageParams, Depends(page_params)]
-LargePage = Annotated[PageParams, Depends(large_page_params)]
+SessionsPage = Annotated[PageParams, Depends(_sessions_page)]
+ResultsPage = Annotated[PageParams, Depends(_results_page)]
 
 
-def page(items: list[Any], total: int, params: PageParams) -> dict[str, Any]:
-    return {"items": items, "total": total, "limit": params.limit, "offset": params.offset}
+def page(items: Sequence[Any], total: int, params: PageParams) -> dict[str, Any]:
+    return {"items": list(items), "total": total, "limit": params.limit, "offset": params.offset}

@@ -1,14 +1,22 @@
-"""Read models fed by the analysis' events: the gateway answers from these, so it keeps
-answering while the analysis service is down. Every write is keyed by an id from the
-event, so a redelivered event changes nothing."""
+"""Applies the analysis' events to the gateway's read models (consumer group "gateway").
+
+Delivery is at least once, so every change here is safe to apply twice:
+- results are upserted under their own ids;
+- status changes are compare-and-set on the session: only an open analysis (pending or
+  processing) of the session's latest upload moves, and progress never goes back;
+- a suggested action item is created once per envelope (the Inbox), under the id the
+  analysis gave it, so neither a redelivery nor a re-analysis duplicates it, and one the
+  user deleted does not come back.
+Events of unknown or deleted sessions are dropped. Status news about an upload that is no
+longer the session's latest is dropped too; its results are kept.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import uuid
+from collections.abc import Awaitable
+from typing import Any
 
-from insightbus.common.events import Envelope, Event, parse, utcnow
-from insightbus.common.events.action_items import ActionItem, ActionItemCreated
+from insightbus.common.events import Envelope, UnknownEventType, parse, utcnow
 from insightbus.common.events.analysis import (
     ActionItemSuggested,
     AnalysisCompleted,
@@ -19,136 +27,84 @@ from insightbus.common.events.analysis import (
     InsightGenerated,
     TopicDetected,
 )
-from insightbus.common.store import Document, DuplicateKey
-from insightbus.gateway.state import Gateway
-
-_DERIVED = uuid.UUID("1d4b0f2e-52c4-4f8e-8c55-3f0f3f0c9a11")
-_OPEN = {"$in": ["pending", "processing"]}
+from insightbus.common.idempotency import Inbox
+from insightbus.common.store import Collection
+from insightbus.gateway.action_items.service import ActionItemService
+from insightbus.gateway.analysis_views.service import AnalysisViews
+from insightbus.gateway.sessions.models import OPEN_ANALYSIS, AnalysisStatus
 
 
 class AnalysisProjector:
-    def __init__(self, gateway: Gateway) -> None:
-        self._gateway = gateway
+    def __init__(
+        self,
+        sessions: Collection,
+        views: AnalysisViews,
+        action_items: ActionItemService,
+        inbox: Inbox,
+    ) -> None:
+        self._sessions = sessions
+        self._views = views
+        self._action_items = action_items
+        self._inbox = inbox
 
     async def __call__(self, envelope: Envelope) -> None:
-        event = parse(envelope)
-        if not isinstance(event, AnalysisEvent):
+        try:
+            event = parse(envelope)
+        except UnknownEventType:
+            return  # a newer producer's event type: not ours to read yet
+        if not isinstance(event, AnalysisEvent) or not await self._owned(event):
             return
-        session = await self._gateway.db.sessions.get(event.session_id)
-        if session is None:
-            return  # deleted (or never ours): nothing to show it to
-        await self._apply(envelope, event, session)
-
-    async def _apply(self, envelope: Envelope, event: Event, session: Document) -> None:
-        db = self._gateway.db
-        now = utcnow().isoformat()
         match event:
             case AnalysisProgressed():
-                await self._status(
-                    event, session, "processing", now, progress=event.progress, stage=event.stage
+                await self._move(
+                    event,
+                    "processing",
+                    {"progress": event.progress, "stage": event.stage},
+                    not_past=event.progress,
                 )
             case AnalysisCompleted():
-                await self._status(
-                    event, session, "completed", now, progress=100, stage="completed"
-                )
+                await self._move(event, "completed", {"progress": 100, "stage": "completed"})
             case AnalysisFailed():
-                await self._status(event, session, "failed", now, error=event.reason)
+                await self._move(event, "failed", {"error": event.reason})
             case EmotionDetected():
-                await db.emotions.replace(
-                    {
-                        "id": event.emotion_id,
-                        "session_id": event.session_id,
-                        "content_id": event.content_id,
-                        "name": event.name,
-                        "intensity": event.intensity,
-                        "timestamp": event.timestamp,
-                        "segment": event.segment,
-                        "speaker": event.speaker,
-                        "excerpt": event.excerpt,
-                    }
-                )
+                await self._result(event, self._views.put_emotion(event))
             case TopicDetected():
-                await db.topics.replace(
-                    {
-                        "id": event.topic_id,
-                        "session_id": event.session_id,
-                        "content_id": event.content_id,
-                        "label": event.label,
-                        "score": event.score,
-                        "keywords": list(event.keywords),
-                        "segments": list(event.segments),
-                    }
-                )
+                await self._result(event, self._views.put_topic(event))
             case InsightGenerated():
-                await db.insights.replace(
-                    {
-                        "id": event.insight_id,
-                        "session_id": event.session_id,
-                        "content_id": event.content_id,
-                        "kind": event.kind,
-                        "title": event.title,
-                        "description": event.description,
-                        "confidence": event.confidence,
-                        "evidence": event.evidence,
-                    }
-                )
+                await self._result(event, self._views.put_insight(event))
             case ActionItemSuggested():
-                await self._suggested(envelope, event, now)
+                if await self._inbox.seen(envelope.id):
+                    return
+                await self._action_items.add_suggested(event, envelope)
+                await self._inbox.remember(envelope.id)
 
-    async def _status(
+    async def _owned(self, event: AnalysisEvent) -> bool:
+        session = await self._sessions.get(event.session_id)
+        return session is not None and session["user_id"] == event.user_id
+
+    async def _move(
         self,
         event: AnalysisEvent,
-        session: Document,
-        status: str,
-        now: str,
+        status: AnalysisStatus,
+        changes: dict[str, Any],
         *,
-        progress: int | None = None,
-        stage: str | None = None,
-        error: str | None = None,
+        not_past: int | None = None,
     ) -> None:
-        if session.get("latest_content_id") != event.content_id:
-            return  # an older upload's news must not overwrite the newest one's status
-        changes: dict[str, object] = {"status": status, "updated_at": now}
-        if progress is not None:
-            changes["progress"] = progress
-        if stage is not None:
-            changes["stage"] = stage
-        if error is not None:
-            changes["error"] = error
-        # Only an open analysis moves on: a late or redelivered progress event never
-        # reopens a completed or failed one.
-        db = self._gateway.db
-        moved = await db.analysis_status.update(
-            {"id": event.session_id, "content_id": event.content_id, "status": _OPEN}, changes
+        where: dict[str, Any] = {
+            "id": event.session_id,
+            "content_id": event.content_id,
+            "status": {"$in": list(OPEN_ANALYSIS)},
+        }
+        if not_past is not None:
+            where["progress"] = {"$lte": not_past}
+        now = utcnow().isoformat(timespec="microseconds")
+        await self._sessions.update(
+            where, {**changes, "status": status, "analysis_updated_at": now, "updated_at": now}
         )
-        if moved:
-            await db.sessions.update(
-                {"id": event.session_id, "latest_content_id": event.content_id},
-                {"status": status, "updated_at": now},
-            )
 
-    async def _suggested(self, envelope: Envelope, event: ActionItemSuggested, now: str) -> None:
-        if await self._gateway.db.action_items.get(event.action_item_id) is not None:
-            return
-        item = ActionItem(
-            id=event.action_item_id,
-            session_id=event.session_id,
-            title=event.title,
-            description=f"Suggested from: “{event.excerpt}”",
-            status="open",
-            due_date=None,
-            source="analysis",
-            created_at=utcnow(),
-            updated_at=utcnow(),
-        )
-        # The event is recorded first, under an id derived from the cause: after a crash
-        # in between, the redelivery records it again as the same envelope (a no-op).
-        await self._gateway.outbox.add(
-            ActionItemCreated(session_id=event.session_id, user_id=event.user_id, action_item=item),
-            correlation_id=envelope.correlation_id,
-            id=uuid.uuid5(_DERIVED, envelope.id).hex,
-        )
-        with contextlib.suppress(DuplicateKey):
-            await self._gateway.db.action_items.insert(
-                {**item.model_dump(mode="json"), "user_id": event.user_id}
-            )
+    async def _result(self, event: AnalysisEvent, write: Awaitable[None]) -> None:
+        await write
+        # The session may have been deleted between the check and the write: then the
+        # result would outlive it, unseen. Looking again afterwards closes that window.
+        if await self._sessions.get(event.session_id) is None:
+            await self._views.forget_session(event.session_id)

@@ -1,0 +1,1 @@
+"""Accounts, passwords and tokens (access + rotating refresh tokens in families)."""

@@ -1,33 +1,52 @@
-"""Request bodies of the auth routes."""
+"""Request and response bodies of the auth routes."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# Deliberately loose (one @, a dot in the domain, no spaces): the only real check of an
+# address is a mail that arrives, and strict regexes reject valid ones.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+$")
 
 
-def _email(value: str) -> str:
-    value = value.strip().lower()
+def _normalized_email(value: str) -> str:
+    value = value.strip().lower()  # emails are unique case-insensitively
     if len(value) > 254 or not _EMAIL.match(value):
         raise ValueError("not a valid email address")
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[str, AfterValidator(_normalized_email)]
 
 
-class Register(BaseModel):
+class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Email
     password: str = Field(min_length=8, max_length=128)
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class Login(BaseModel):
+class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Email
     password: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    name: str
+
+
+class RegisteredOut(BaseModel):
+    user: UserOut
+
+
+class TokenPairOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme, not a secret)
+    expires_in: int = Field(description="seconds until the access token expires")

@@ -1,81 +1,117 @@
-"""Accounts and tokens: register, log in, refresh with rotation and reuse detection."""
+"""Register, log in, refresh: rotation with reuse detection per token family.
+
+A login starts a family; each refresh spends its token (once, atomically) and issues the
+next one in the same family. A spent token that comes back means a copy is in other
+hands: the whole family is revoked and everyone holding one must log in again.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
-from insightbus.common.auth import InvalidToken, TokenKind
+from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
 from insightbus.common.events import new_id, utcnow
-from insightbus.common.store import DuplicateKey
+from insightbus.common.store import Collection, DuplicateKey
 from insightbus.common.web import conflict, unauthorized
-from insightbus.gateway.state import Gateway
+from insightbus.gateway.auth.passwords import Passwords
+from insightbus.gateway.auth.schemas import TokenPairOut, UserOut
+
+log = logging.getLogger(__name__)
 
 WRONG_CREDENTIALS = "invalid email or password"
+REUSED_REFRESH_TOKEN = "refresh token reuse detected; please log in again"  # noqa: S105 (a message)
+
+ACTIVE, SPENT, REVOKED = "active", "spent", "revoked"
 
 
-def public_user(user: dict[str, Any]) -> dict[str, Any]:
-    return {"id": user["id"], "email": user["email"], "name": user["name"]}
+class AuthService:
+    def __init__(
+        self,
+        users: Collection,
+        refresh_tokens: Collection,
+        codec: TokenCodec,
+        passwords: Passwords,
+    ) -> None:
+        self._users = users
+        self._refresh_tokens = refresh_tokens
+        self._codec = codec
+        self._passwords = passwords
 
-
-async def register(gateway: Gateway, email: str, password: str, name: str) -> dict[str, Any]:
-    user = {
-        "id": new_id(),
-        "email": email,
-        "name": name.strip(),
-        "password_hash": await gateway.passwords.hash(password),
-        "created_at": utcnow().isoformat(),
-    }
-    try:
-        await gateway.db.users.insert(user)
-    except DuplicateKey:
-        raise conflict("an account with this email already exists") from None
-    return public_user(user)
-
-
-async def login(gateway: Gateway, email: str, password: str) -> dict[str, Any]:
-    user = await gateway.db.users.find_one({"email": email})
-    hashed = user["password_hash"] if user else None
-    if not await gateway.passwords.verify(hashed, password) or user is None:
-        raise unauthorized(WRONG_CREDENTIALS)
-    return await _token_pair(gateway, user["id"], family=None)
-
-
-async def refresh(gateway: Gateway, token: str) -> dict[str, Any]:
-    try:
-        claims = gateway.codec.verify(token, TokenKind.refresh)
-    except InvalidToken as exc:
-        raise unauthorized(str(exc)) from None
-    tokens = gateway.db.refresh_tokens
-    # Spend the token atomically: of two concurrent refreshes only one wins.
-    spent = await tokens.update(
-        {"id": claims.token_id, "state": "active"},
-        {"state": "spent", "spent_at": utcnow().isoformat()},
-    )
-    if spent == 0:
-        if await tokens.get(claims.token_id) is not None:
-            # A spent (or revoked) token came back: it may have been stolen. Revoke the
-            # whole family so neither the thief nor the owner can go on with it.
-            await tokens.update({"family": claims.family}, {"state": "revoked"})
-            raise unauthorized("refresh token reuse detected; please log in again")
-        raise unauthorized("invalid token")
-    return await _token_pair(gateway, claims.subject, family=claims.family)
-
-
-async def _token_pair(gateway: Gateway, user_id: str, family: str | None) -> dict[str, Any]:
-    access, _ = gateway.codec.issue(user_id, TokenKind.access)
-    refresh_token, claims = gateway.codec.issue(user_id, TokenKind.refresh, family=family)
-    await gateway.db.refresh_tokens.insert(
-        {
-            "id": claims.token_id,
-            "family": claims.family,
-            "user_id": user_id,
-            "state": "active",
-            "expires_at": claims.expires_at,
+    async def register(self, email: str, password: str, name: str) -> UserOut:
+        """``email`` arrives normalized (lower case), which the unique index relies on."""
+        user = {
+            "id": new_id(),
+            "email": email,
+            "name": name,
+            "password_hash": await self._passwords.hash(password),
+            "created_at": utcnow().isoformat(),
         }
-    )
-    return {
-        "access_token": access,
-        "refresh_token": refresh_token,
-        "token_type": "bearer",
-        "expires_in": gateway.codec.ttl(TokenKind.access),
-    }
+        try:
+            await self._users.insert(user)
+        except DuplicateKey:
+            raise conflict("an account with this email already exists") from None
+        return UserOut(id=user["id"], email=email, name=name)
+
+    async def login(self, email: str, password: str) -> TokenPairOut:
+        user = await self._users.find_one({"email": email})
+        hashed = str(user["password_hash"]) if user is not None else None
+        # One message and the same work for an unknown email and a wrong password: verify
+        # always runs (against a dummy hash when there is no user), before anything else.
+        matched = await self._passwords.verify(hashed, password)
+        if user is None or not matched:
+            raise unauthorized(WRONG_CREDENTIALS)
+        if hashed is not None and self._passwords.needs_rehash(hashed):
+            # The hashing parameters were raised since: upgrade while we have the password.
+            await self._users.update(
+                {"id": user["id"]}, {"password_hash": await self._passwords.hash(password)}
+            )
+        return await self._issue_pair(str(user["id"]), family=None)
+
+    async def refresh(self, refresh_token: str) -> TokenPairOut:
+        try:
+            claims = self._codec.verify(refresh_token, TokenKind.refresh)
+        except InvalidToken as exc:
+            raise unauthorized(str(exc)) from None
+        # Compare-and-set: of two requests with the same token, exactly one spends it.
+        spent = await self._refresh_tokens.update(
+            {"id": claims.token_id, "state": ACTIVE},
+            {"state": SPENT, "spent_at": utcnow().isoformat()},
+        )
+        if spent == 0:
+            if await self._refresh_tokens.get(claims.token_id) is None:
+                raise unauthorized("invalid token")
+            await self._revoke_family(claims.family, claims.subject)
+            raise unauthorized(REUSED_REFRESH_TOKEN)
+        pair = await self._issue_pair(claims.subject, family=claims.family)
+        # A reuse may have revoked the family while we were issuing: the revocation then
+        # missed the token just inserted. Looking after the insert closes that gap.
+        if await self._refresh_tokens.count({"family": claims.family, "state": REVOKED}):
+            await self._revoke_family(claims.family, claims.subject)
+            raise unauthorized(REUSED_REFRESH_TOKEN)
+        return pair
+
+    async def _revoke_family(self, family: str, user_id: str) -> None:
+        revoked = await self._refresh_tokens.update(
+            {"family": family, "state": {"$ne": REVOKED}}, {"state": REVOKED}
+        )
+        log.warning(
+            "refresh token reused; family revoked", extra={"user_id": user_id, "revoked": revoked}
+        )
+
+    async def _issue_pair(self, user_id: str, family: str | None) -> TokenPairOut:
+        access_token, _ = self._codec.issue(user_id, TokenKind.access)
+        refresh_token, claims = self._codec.issue(user_id, TokenKind.refresh, family=family)
+        await self._refresh_tokens.insert(
+            {
+                "id": claims.token_id,
+                "family": claims.family,
+                "user_id": user_id,
+                "state": ACTIVE,
+                "expires_at": claims.expires_at,
+            }
+        )
+        return TokenPairOut(
+            access_token=access_token,
+            refresh_token=refresh_token,
+            expires_in=self._codec.ttl(TokenKind.access),
+        )

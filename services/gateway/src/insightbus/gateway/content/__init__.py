@@ -1,0 +1,1 @@
+"""Uploading content to a session: the upload is parsed, recorded and handed to analysis."""

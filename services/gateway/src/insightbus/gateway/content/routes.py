@@ -1,121 +1,102 @@
-"""``POST /api/v1/sessions/{id}/content``: accept a file; the analysis starts via an event."""
+"""``POST /api/v1/sessions/{id}/content``: a file in; 202 once its analysis is sure to start."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from insightbus.common.events import new_id, utcnow
-from insightbus.common.events.sessions import ContentUploaded
-from insightbus.common.web import ApiError, ok
-from insightbus.gateway.deps import GatewayDep, OwnedSession
-from insightbus.gateway.domain.content_parsing import (
+from insightbus.common.web import ApiError, Success, bad_request, ok
+from insightbus.gateway.content import multipart
+from insightbus.gateway.deps import Content, Context, OwnedSession
+from insightbus.gateway.domain.content import (
+    FORMATS,
     MalformedContent,
     UnsupportedFormat,
     format_of,
-    parse_content,
 )
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["content"])
 
-_MULTIPART_OVERHEAD = 64 * 1024
+FILE_FIELD = "file"
+
+_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": [FILE_FIELD],
+                "properties": {
+                    FILE_FIELD: {
+                        "type": "string",
+                        "format": "binary",
+                        "description": f"UTF-8 content: {', '.join(sorted(FORMATS))}",
+                    }
+                },
+            }
+        }
+    },
+}
 
 
-def too_large(limit: int) -> ApiError:
-    return ApiError(
-        status.HTTP_413_CONTENT_TOO_LARGE,
-        f"the file is larger than the {limit} byte limit",
-        {"max_bytes": limit},
-    )
-
-
-def check_declared_size(request: Request, limit: int) -> None:
-    """Refuse an oversized upload from its Content-Length, before reading the body."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
-        raise too_large(limit)
-
-
-async def read_limited(file: UploadFile, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await file.read(256 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+class AcceptedOut(BaseModel):
+    content_id: str
+    session_id: str
+    status: str
 
 
 @router.post(
     "/{session_id}/content",
     status_code=status.HTTP_202_ACCEPTED,
+    response_model=Success[AcceptedOut],
     summary="Upload content (.txt, .md, .json transcript, .vtt, .srt) for analysis",
+    openapi_extra={"requestBody": _REQUEST_BODY},
 )
 async def upload_content(
-    request: Request,
-    session: OwnedSession,
-    gateway: GatewayDep,
-    file: Annotated[UploadFile, File(description="the content, UTF-8")],
+    request: Request, session: OwnedSession, context: Context, content: Content
 ) -> JSONResponse:
-    limit = gateway.settings.max_upload_bytes
-    check_declared_size(request, limit)
-    filename = (file.filename or "").strip()
     try:
-        format_of(filename)  # refuse a wrong type before reading a byte of it
-        raw = await read_limited(file, limit)
-        fmt, blocks = parse_content(filename, raw)
+        upload = await _read_upload(request, context.settings.max_upload_bytes)
+        accepted = await content.accept(session, upload.filename, upload.data)
     except UnsupportedFormat as exc:
         raise ApiError(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(exc)) from None
     except MalformedContent as exc:
         raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.message, exc.details) from None
-
-    now = utcnow().isoformat()
-    content_id = new_id()
-    session_id = session["id"]
-    await gateway.db.contents.insert(
-        {
-            "id": content_id,
-            "session_id": session_id,
-            "user_id": session["user_id"],
-            "filename": filename[:255],
-            "format": fmt,
-            "size_bytes": len(raw),
-            "blocks": len(blocks),
-            "created_at": now,
-        }
-    )
-    await gateway.db.analysis_status.replace(
-        {
-            "id": session_id,
-            "session_id": session_id,
-            "content_id": content_id,
-            "status": "pending",
-            "progress": 0,
-            "stage": None,
-            "error": None,
-            "updated_at": now,
-        }
-    )
-    await gateway.db.sessions.update(
-        {"id": session_id},
-        {"status": "pending", "latest_content_id": content_id, "updated_at": now},
-    )
-    # 202 only once the event is recorded: from here on nothing accepted can be lost.
-    await gateway.outbox.add(
-        ContentUploaded(
-            session_id=session_id,
-            user_id=session["user_id"],
-            content_id=content_id,
-            filename=filename[:255],
-            format=fmt,
-            size_bytes=len(raw),
-            blocks=tuple(blocks),
-        )
-    )
     return ok(
-        {"content_id": content_id, "session_id": session_id, "status": "pending"},
+        {
+            "content_id": accepted.content_id,
+            "session_id": accepted.session_id,
+            "status": accepted.status,
+        },
         status.HTTP_202_ACCEPTED,
     )
+
+
+async def _read_upload(request: Request, max_bytes: int) -> multipart.UploadedFile:
+    try:
+        boundary = multipart.boundary_of(request.headers.get("content-type"))
+        multipart.check_declared_length(request.headers.get("content-length"), max_bytes)
+        return await multipart.read_file_field(
+            request.stream(),
+            boundary,
+            field=FILE_FIELD,
+            max_bytes=max_bytes,
+            accept_filename=format_of,  # a wrong type is refused before its first byte
+        )
+    except multipart.UploadTooLarge as exc:
+        raise ApiError(
+            status.HTTP_413_CONTENT_TOO_LARGE, str(exc), {"max_bytes": exc.limit}
+        ) from None
+    except (multipart.MissingFile, multipart.NotMultipart) as exc:
+        # A body that is not multipart has no file part either: the same 422 as FastAPI's
+        # for a missing field. 415 is kept for file types we cannot parse.
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            str(exc),
+            [{"loc": ["body", FILE_FIELD], "msg": "field required", "type": "missing"}],
+        ) from None
+    except multipart.MalformedMultipart as exc:
+        raise bad_request(str(exc)) from None

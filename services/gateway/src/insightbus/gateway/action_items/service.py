@@ -1,0 +1,156 @@
+"""Action items: the user's CRUD and the analysis' suggestions, each change published.
+
+Stored documents are an ``ActionItem`` plus private fields: ``user_id``, a ``revision``
+that makes updates compare-and-set (no lost update between two PATCHes), and a numeric
+``order`` for stable chronological listing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from typing import Any, Final
+
+from insightbus.common.events import Envelope, utcnow
+from insightbus.common.events.action_items import (
+    ActionItem,
+    ActionItemCreated,
+    ActionItemDeleted,
+    ActionItemStatus,
+    ActionItemUpdated,
+)
+from insightbus.common.events.analysis import ActionItemSuggested
+from insightbus.common.events.envelope import new_id
+from insightbus.common.outbox import Outbox
+from insightbus.common.store import Collection, Document, DuplicateKey
+from insightbus.common.web import conflict, not_found
+from insightbus.gateway.action_items.schemas import ActionItemChangesRequest, NewActionItemRequest
+from insightbus.gateway.pagination import PageParams
+from insightbus.gateway.recording import record_or_undo
+from insightbus.gateway.sessions.models import Session
+
+_PRIVATE: Final = ("user_id", "revision", "order")
+# Envelope ids of ActionItemCreated for a suggestion derive from the suggestion's envelope:
+# recording the same suggestion twice yields the same envelope, which consumers drop.
+_SUGGESTION_IDS: Final = uuid.UUID("1d4b0f2e-52c4-4f8e-8c55-3f0f3f0c9a11")
+_TITLE_MAX = 200
+
+
+def _item(doc: Document) -> ActionItem:
+    return ActionItem.model_validate({k: v for k, v in doc.items() if k not in _PRIVATE})
+
+
+def _doc(item: ActionItem, user_id: str, revision: int = 1) -> Document:
+    return {
+        **item.model_dump(mode="json"),
+        "user_id": user_id,
+        "revision": revision,
+        "order": item.created_at.timestamp(),
+    }
+
+
+class ActionItemService:
+    def __init__(self, items: Collection, outbox: Outbox) -> None:
+        self._items = items
+        self._outbox = outbox
+
+    async def list(
+        self, session: Session, params: PageParams, status: ActionItemStatus | None = None
+    ) -> tuple[list[ActionItem], int]:
+        where: dict[str, Any] = {"session_id": session.id}
+        if status is not None:
+            where["status"] = status
+        docs = await self._items.find(
+            where, sort=[("order", 1)], limit=params.limit, offset=params.offset
+        )
+        return [_item(d) for d in docs], await self._items.count(where)
+
+    async def create(self, session: Session, request: NewActionItemRequest) -> ActionItem:
+        now = utcnow()
+        item = ActionItem(
+            id=new_id(),
+            session_id=session.id,
+            title=request.title,
+            description=request.description,
+            status=request.status,
+            due_date=request.due_date,
+            source="user",
+            created_at=now,
+            updated_at=now,
+        )
+        await self._items.insert(_doc(item, session.user_id))
+        await record_or_undo(
+            self._outbox,
+            ActionItemCreated(session_id=session.id, user_id=session.user_id, action_item=item),
+            lambda: self._items.delete({"id": item.id}),
+        )
+        return item
+
+    async def update(
+        self, session: Session, item_id: str, request: ActionItemChangesRequest
+    ) -> ActionItem:
+        doc = await self._owned(session, item_id)
+        # None for an item stored before revisions existed: the filter then matches the
+        # missing field (SQLite's IS NULL, Mongo's null), so old items stay editable.
+        stored_revision = doc.get("revision")
+        revision = int(stored_revision or 0)
+        changes = request.model_dump(mode="json", exclude_unset=True)
+        changes["updated_at"] = utcnow().isoformat()
+        item = _item({**doc, **changes})  # validates the result before anything is written
+        moved = await self._items.update(
+            {"id": item_id, "revision": stored_revision}, {**changes, "revision": revision + 1}
+        )
+        if not moved:
+            await self._owned(session, item_id)  # 404 if it was deleted meanwhile
+            raise conflict("the action item changed meanwhile; reload it and try again")
+        before = {k: doc.get(k) for k in changes}
+        await record_or_undo(
+            self._outbox,
+            ActionItemUpdated(session_id=session.id, user_id=session.user_id, action_item=item),
+            lambda: self._items.update(
+                {"id": item_id, "revision": revision + 1}, {**before, "revision": stored_revision}
+            ),
+        )
+        return item
+
+    async def delete(self, session: Session, item_id: str) -> None:
+        item = _item(await self._owned(session, item_id))
+        # The event first: if the delete then fails, a retry deletes and the duplicate
+        # event is harmless; the other order could lose the event.
+        await self._outbox.add(
+            ActionItemDeleted(session_id=session.id, user_id=session.user_id, action_item=item)
+        )
+        await self._items.delete({"id": item_id})
+
+    async def add_suggested(self, event: ActionItemSuggested, envelope: Envelope) -> None:
+        """Turn a suggestion into an open item (source "analysis") under the suggestion's
+        id; a no-op if that item exists already."""
+        if await self._items.get(event.action_item_id) is not None:
+            return
+        now = utcnow()
+        quote = f"{event.speaker}: “{event.excerpt}”" if event.speaker else f"“{event.excerpt}”"
+        item = ActionItem(
+            id=event.action_item_id,
+            session_id=event.session_id,
+            title=event.title.strip()[:_TITLE_MAX] or "Follow up",
+            description=f"Suggested from segment {event.segment}: {quote}",
+            status="open",
+            source="analysis",
+            created_at=now,
+            updated_at=now,
+        )
+        # The event is recorded before the item exists: a crash in between leaves the
+        # item to the redelivery, which records the same envelope again (a no-op).
+        await self._outbox.add(
+            ActionItemCreated(session_id=event.session_id, user_id=event.user_id, action_item=item),
+            correlation_id=envelope.correlation_id,
+            id=uuid.uuid5(_SUGGESTION_IDS, envelope.id).hex,
+        )
+        with contextlib.suppress(DuplicateKey):
+            await self._items.insert(_doc(item, event.user_id))
+
+    async def _owned(self, session: Session, item_id: str) -> Document:
+        doc = await self._items.find_one({"id": item_id, "session_id": session.id})
+        if doc is None:
+            raise not_found("action item")
+        return doc

@@ -1,0 +1,107 @@
+"""Reading a session's analysis results, and writing them as events arrive."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from insightbus.common.events.analysis import EmotionDetected, InsightGenerated, TopicDetected
+from insightbus.common.store import Collection, Document, Filter
+from insightbus.gateway.pagination import PageParams
+
+# Stored alongside each result for filtering and deletion; not part of the public shape.
+_PRIVATE: Final = frozenset({"session_id", "user_id"})
+
+
+def _public(doc: Document) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in _PRIVATE}
+
+
+class AnalysisViews:
+    def __init__(self, emotions: Collection, topics: Collection, insights: Collection) -> None:
+        self._emotions = emotions
+        self._topics = topics
+        self._insights = insights
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def emotions(
+        self,
+        session_id: str,
+        params: PageParams,
+        *,
+        name: str | None = None,
+        min_intensity: float | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        where: dict[str, Any] = {"session_id": session_id}
+        if name is not None:
+            where["name"] = name.strip().lower()
+        if min_intensity is not None:
+            where["intensity"] = {"$gte": min_intensity}
+        return await self._page(self._emotions, where, [("segment", 1), ("name", 1)], params)
+
+    async def topics(self, session_id: str, params: PageParams) -> tuple[list[dict[str, Any]], int]:
+        return await self._page(self._topics, {"session_id": session_id}, [("score", -1)], params)
+
+    async def insights(
+        self, session_id: str, params: PageParams
+    ) -> tuple[list[dict[str, Any]], int]:
+        where = {"session_id": session_id}
+        return await self._page(self._insights, where, [("confidence", -1)], params)
+
+    @staticmethod
+    async def _page(
+        collection: Collection,
+        where: Filter,
+        sort: list[tuple[str, int]],
+        params: PageParams,
+    ) -> tuple[list[dict[str, Any]], int]:
+        docs = await collection.find(where, sort=sort, limit=params.limit, offset=params.offset)
+        return [_public(d) for d in docs], await collection.count(where)
+
+    # --- writes (from events): keyed by the result's id, so a redelivery overwrites ------
+
+    async def put_emotion(self, event: EmotionDetected) -> None:
+        await self._emotions.replace(
+            {
+                "id": event.emotion_id,
+                "session_id": event.session_id,
+                "content_id": event.content_id,
+                "name": event.name,
+                "intensity": event.intensity,
+                "timestamp": event.timestamp,
+                "segment": event.segment,
+                "speaker": event.speaker,
+                "excerpt": event.excerpt,
+            }
+        )
+
+    async def put_topic(self, event: TopicDetected) -> None:
+        await self._topics.replace(
+            {
+                "id": event.topic_id,
+                "session_id": event.session_id,
+                "content_id": event.content_id,
+                "label": event.label,
+                "score": event.score,
+                "keywords": list(event.keywords),
+                "segments": list(event.segments),
+            }
+        )
+
+    async def put_insight(self, event: InsightGenerated) -> None:
+        await self._insights.replace(
+            {
+                "id": event.insight_id,
+                "session_id": event.session_id,
+                "content_id": event.content_id,
+                "kind": event.kind,
+                "title": event.title,
+                "description": event.description,
+                "confidence": event.confidence,
+                "evidence": event.evidence,
+            }
+        )
+
+    async def forget_session(self, session_id: str) -> None:
+        for collection in (self._emotions, self._topics, self._insights):
+            await collection.delete({"session_id": session_id})

@@ -1,0 +1,164 @@
+"""Reading the one file of a ``multipart/form-data`` upload, straight off the request stream.
+
+FastAPI's ``UploadFile`` parameters read (and spool) the whole body before the route runs;
+reading the stream here lets an oversized upload be refused as soon as it crosses the
+limit, and a wrong file type as soon as its part headers arrive, before its first byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+#: What a form may carry besides the file (boundaries, part headers, small fields).
+FORM_OVERHEAD_BYTES = 64 * 1024
+_MAX_HEADER_BYTES = 8 * 1024
+
+
+class NotMultipart(Exception):
+    """The request is not ``multipart/form-data`` (so it has no file part)."""
+
+
+class MalformedMultipart(Exception):
+    """The body is not a readable multipart form."""
+
+
+class MissingFile(Exception):
+    """The form has no file in the expected field."""
+
+
+class UploadTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the file is larger than the limit of {limit} bytes")
+        self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    filename: str
+    data: bytes
+
+
+def check_declared_length(content_length: str | None, max_bytes: int) -> None:
+    """Refuse by the declared length, before reading anything."""
+    declared = int(content_length) if content_length and content_length.isdigit() else 0
+    if declared > max_bytes + FORM_OVERHEAD_BYTES:
+        raise UploadTooLarge(max_bytes)
+
+
+def boundary_of(content_type: str | None) -> bytes:
+    media_type, options = parse_options_header(content_type or "")
+    if media_type != b"multipart/form-data":
+        raise NotMultipart("send the file as multipart/form-data, in the 'file' field")
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise MalformedMultipart("the multipart Content-Type has no boundary")
+    return boundary
+
+
+async def read_file_field(
+    stream: AsyncIterator[bytes],
+    boundary: bytes,
+    *,
+    field: str,
+    max_bytes: int,
+    accept_filename: Callable[[str], object] = lambda _: None,
+) -> UploadedFile:
+    """The file in ``field``. ``accept_filename`` may raise to refuse the file by name;
+    it runs as soon as the part's headers are read."""
+    reader = _FilePartReader(field.encode(), max_bytes, accept_filename)
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": reader.on_part_begin,
+            "on_header_field": reader.on_header_field,
+            "on_header_value": reader.on_header_value,
+            "on_header_end": reader.on_header_end,
+            "on_headers_finished": reader.on_headers_finished,
+            "on_part_data": reader.on_part_data,
+            "on_part_end": reader.on_part_end,
+        },
+    )
+    total = 0
+    try:
+        async for chunk in stream:
+            total += len(chunk)
+            if total > max_bytes + FORM_OVERHEAD_BYTES:
+                raise UploadTooLarge(max_bytes)
+            parser.write(chunk)
+        parser.finalize()
+    except MultipartParseError:
+        raise MalformedMultipart("the multipart body cannot be parsed") from None
+    return reader.result()
+
+
+class _FilePartReader:
+    """python-multipart callbacks that keep the wanted file part and skip the others."""
+
+    def __init__(self, field: bytes, max_bytes: int, accept: Callable[[str], object]) -> None:
+        self._field = field
+        self._max_bytes = max_bytes
+        self._accept = accept
+        self._header_name = bytearray()
+        self._header_value = bytearray()
+        self._disposition = b""
+        self._in_file = False
+        self._filename: str | None = None
+        self._data = bytearray()
+        self._complete = False
+
+    def on_part_begin(self) -> None:
+        self._disposition = b""
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+        self._check_header_size()
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+        self._check_header_size()
+
+    def on_header_end(self) -> None:
+        if bytes(self._header_name).strip().lower() == b"content-disposition":
+            self._disposition = bytes(self._header_value)
+        self._header_name.clear()
+        self._header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self._disposition)
+        if options.get(b"name") != self._field:
+            return
+        if self._filename is not None:
+            raise MalformedMultipart(f"send one file in '{self._field.decode()}', not several")
+        if b"filename" not in options:
+            raise MissingFile(f"'{self._field.decode()}' must be a file, not a plain form field")
+        # parse_options_header hands back the header's raw bytes; browsers send UTF-8.
+        self._filename = options[b"filename"].decode("utf-8", errors="replace").strip()
+        self._accept(self._filename)
+        self._in_file = True
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if not self._in_file:
+            return  # other fields are skipped (their size counts towards the form's total)
+        if len(self._data) + (end - start) > self._max_bytes:
+            raise UploadTooLarge(self._max_bytes)
+        self._data += data[start:end]
+
+    def on_part_end(self) -> None:
+        if self._in_file:
+            self._in_file = False
+            self._complete = True
+
+    def result(self) -> UploadedFile:
+        if self._filename is None:
+            raise MissingFile(f"the form has no '{self._field.decode()}' file field")
+        if not self._complete:
+            raise MalformedMultipart("the multipart body ended in the middle of the file")
+        return UploadedFile(self._filename, bytes(self._data))
+
+    def _check_header_size(self) -> None:
+        if len(self._header_name) + len(self._header_value) > _MAX_HEADER_BYTES:
+            raise MalformedMultipart("a multipart part header is too long")

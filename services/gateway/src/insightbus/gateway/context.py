@@ -1,0 +1,24 @@
+"""Everything the gateway's routes and handlers use, built once per process at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from insightbus.common.settings import Settings
+from insightbus.gateway.action_items.service import ActionItemService
+from insightbus.gateway.analysis_views.service import AnalysisViews
+from insightbus.gateway.auth.service import AuthService
+from insightbus.gateway.content.service import ContentService
+from insightbus.gateway.identity import AccessTokenVerifier
+from insightbus.gateway.sessions.service import SessionService
+
+
+@dataclass(frozen=True)
+class GatewayContext:
+    settings: Settings
+    verifier: AccessTokenVerifier
+    auth: AuthService
+    sessions: SessionService
+    content: ContentService
+    analysis: AnalysisViews
+    action_items: ActionItemService
