@@ -39,13 +39,20 @@ async def _worker(host: str, port: int, request: bytes, deadline: float, counts:
 
 
 async def load(
-    host: str, port: int, path: str, *, headers: dict[str, str] | None = None,
-    connections: int = 16, seconds: float = 5.0,
+    host: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict[str, str] | None = None,
+    connections: int = 16,
+    seconds: float = 5.0,
 ) -> LoadResult:
     head = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode()
     counts = [0, 0]
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_worker(host, port, request, deadline, counts) for _ in range(connections)))
+    await asyncio.gather(
+        *(_worker(host, port, request, deadline, counts) for _ in range(connections))
+    )
     return LoadResult(counts[0], counts[1], time.perf_counter() - started)

@@ -57,12 +57,16 @@ def percentile(values: list[float], q: float) -> float:
 
 async def signup(client: httpx.AsyncClient, i: int) -> str:
     email = f"bench-{i}-{time.time_ns()}@example.com"
-    await client.post("/api/v1/auth/register", json={"email": email, "password": "benchmark-pass", "name": "b"})
+    await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": "benchmark-pass", "name": "b"}
+    )
     r = await client.post("/api/v1/auth/login", json={"email": email, "password": "benchmark-pass"})
     return str(r.json()["data"]["access_token"])
 
 
-async def one_document(base: str, ws: str, client: httpx.AsyncClient, token: str, text: str) -> float:
+async def one_document(
+    base: str, ws: str, client: httpx.AsyncClient, token: str, text: str
+) -> float:
     r = await client.post("/api/v1/sessions", json={"title": "bench"})
     session_id = r.json()["data"]["session"]["id"]
     async with connect(f"{ws}/api/v1/sessions/{session_id}/events?token={token}") as socket:
@@ -106,8 +110,13 @@ async def upload_run(base: str, ws: str, docs: list[str], clients: int) -> dict[
 
 def analysis_throughput(docs: list[str]) -> dict[str, float]:
     from insightbus.analysis.domain import (
-        Block, EmotionModel, derive_insights, detect_emotions, extract_topics,
-        segment_blocks, suggest_action_items,
+        Block,
+        EmotionModel,
+        derive_insights,
+        detect_emotions,
+        extract_topics,
+        segment_blocks,
+        suggest_action_items,
     )
 
     model = EmotionModel.load()
@@ -124,11 +133,22 @@ def analysis_throughput(docs: list[str]) -> dict[str, float]:
     return {"kb": kb, "cpu_seconds": seconds, "kb_per_s_per_core": kb / seconds}
 
 
-async def gateway_vs_bare(base: str, port: int, token: str, session_id: str, seconds: float) -> dict[str, float]:
+async def gateway_vs_bare(
+    base: str, port: int, token: str, session_id: str, seconds: float
+) -> dict[str, float]:
     bare_port = free_port()
-    bare = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(bare_port),
-         "--log-level", "warning", "--no-access-log"],
+    bare = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare_app:app",
+            "--port",
+            str(bare_port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         cwd=ROOT,
     )
     try:
@@ -142,12 +162,18 @@ async def gateway_vs_bare(base: str, port: int, token: str, session_id: str, sec
         bare_result = await load("127.0.0.1", bare_port, f"/bare/{session_id}", seconds=seconds)
         headers = {"Authorization": f"Bearer {token}"}
         await load("127.0.0.1", port, f"/api/v1/sessions/{session_id}", headers=headers, seconds=1)
-        gateway = await load("127.0.0.1", port, f"/api/v1/sessions/{session_id}", headers=headers, seconds=seconds)
+        gateway = await load(
+            "127.0.0.1", port, f"/api/v1/sessions/{session_id}", headers=headers, seconds=seconds
+        )
     finally:
         bare.send_signal(signal.SIGINT)
         bare.wait(10)
     assert gateway.errors == 0 and bare_result.errors == 0, (gateway, bare_result)
-    return {"bare_rps": bare_result.rps, "gateway_rps": gateway.rps, "ratio": gateway.rps / bare_result.rps}
+    return {
+        "bare_rps": bare_result.rps,
+        "gateway_rps": gateway.rps,
+        "ratio": gateway.rps / bare_result.rps,
+    }
 
 
 async def main() -> None:
@@ -166,12 +192,20 @@ async def main() -> None:
             port = int(stack.base_url.rsplit(":", 1)[1])
             # Warm up: first requests load the model and fill caches.
             await upload_run(stack.base_url, stack.ws_url, docs[:5], 1)
-            results = {"upload_to_complete": await upload_run(stack.base_url, stack.ws_url, docs, args.clients)}
+            results = {
+                "upload_to_complete": await upload_run(
+                    stack.base_url, stack.ws_url, docs, args.clients
+                )
+            }
             async with httpx.AsyncClient(base_url=stack.base_url) as client:
                 token = await signup(client, 999)
                 client.headers["Authorization"] = f"Bearer {token}"
-                session_id = (await client.post("/api/v1/sessions", json={"title": "x"})).json()["data"]["session"]["id"]
-            results["get_session"] = await gateway_vs_bare(stack.base_url, port, token, session_id, args.seconds)
+                session_id = (await client.post("/api/v1/sessions", json={"title": "x"})).json()[
+                    "data"
+                ]["session"]["id"]
+            results["get_session"] = await gateway_vs_bare(
+                stack.base_url, port, token, session_id, args.seconds
+            )
         finally:
             stack.stop()
     results["analysis"] = analysis_throughput(docs)
