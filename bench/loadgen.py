@@ -15,13 +15,16 @@ class LoadResult:
     requests: int
     errors: int
     seconds: float
+    first_error: str | None = None
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-async def _worker(host: str, port: int, request: bytes, deadline: float, counts: list[int]) -> None:
+async def _worker(
+    host: str, port: int, request: bytes, deadline: float, counts: list[int], errors_seen: list[str]
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < deadline:
@@ -33,7 +36,10 @@ async def _worker(host: str, port: int, request: bytes, deadline: float, counts:
                 if name.strip().lower() == b"content-length":
                     length = int(value)
             await reader.readexactly(length)
-            counts[0 if status_line.split(b" ")[1] == b"200" else 1] += 1
+            status = status_line.split(b" ")[1]
+            counts[0 if status == b"200" else 1] += 1
+            if status != b"200" and not errors_seen:
+                errors_seen.append(status_line.decode(errors="replace").strip())
     finally:
         writer.close()
 
@@ -50,9 +56,12 @@ async def load(
     head = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode()
     counts = [0, 0]
+    errors: list[str] = []
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(
-        *(_worker(host, port, request, deadline, counts) for _ in range(connections))
+        *(_worker(host, port, request, deadline, counts, errors) for _ in range(connections))
     )
-    return LoadResult(counts[0], counts[1], time.perf_counter() - started)
+    return LoadResult(
+        counts[0], counts[1], time.perf_counter() - started, errors[0] if errors else None
+    )

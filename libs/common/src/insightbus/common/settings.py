@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     access_token_ttl_s: int = Field(default=15 * 60, ge=30)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
 
+    # Analysis: processes that run the model (0 = a thread in the service's process).
+    analysis_workers: int = Field(default=1, ge=0, le=64)
+    analysis_model_path: Path | None = None  # None: the model shipped with the package
+
     rate_limit_per_minute: int = Field(default=100, ge=1)
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 

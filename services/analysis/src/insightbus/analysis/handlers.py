@@ -7,7 +7,6 @@ duplicates; the inbox makes a redelivery after success a no-op.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -15,19 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from insightbus.analysis import compute
+from insightbus.analysis.compute import Compute
 from insightbus.analysis.domain import (
     ActionItemSuggestion,
     Block,
     Emotion,
-    EmotionModel,
     Insight,
-    Segment,
     Topic,
-    derive_insights,
-    detect_emotions,
-    extract_topics,
-    segment_blocks,
-    suggest_action_items,
 )
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event, parse, topics
@@ -48,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "analysis"
 T = TypeVar("T")
+_CHUNK = 256  # segments scored per step
 _IDS = uuid.UUID("6f1c1d0e-3b7a-4c36-9a0b-0c7f1e5d2a90")
 
 
@@ -89,10 +84,10 @@ def stable_id(content_id: str, kind: str, index: int) -> str:
 class ContentAnalysis:
     """Handles ContentUploaded for the ``analysis`` consumer group."""
 
-    def __init__(self, bus: MessageBus, inbox: Inbox, model: Callable[[], EmotionModel]) -> None:
+    def __init__(self, bus: MessageBus, inbox: Inbox, compute: Compute) -> None:
         self._bus = bus
         self._inbox = inbox
-        self._model = model
+        self._compute = compute
 
     async def __call__(self, envelope: Envelope) -> None:
         if envelope.type != ContentUploaded.type:
@@ -117,19 +112,29 @@ class ContentAnalysis:
         await emitter.emit([progress("received", 5)])
         try:
             blocks = [Block(b.text, b.speaker, b.start, b.end) for b in upload.blocks]
-            segments = await _run(segment_blocks, blocks)
+            segments = await self._run(compute.segments_of, blocks)
             if not segments:
                 raise AnalysisError("the content has no text to analyse")
             await emitter.emit([progress("segmenting", 15)])
 
-            model = await _run(self._model)
-            emotions = await _run(detect_emotions, model, segments)
-            await emitter.emit([*self._emotion_events(ids, emotions), progress("emotions", 55)])
+            # Long content is scored in chunks, so progress moves while it is.
+            emotions: list[Emotion] = []
+            chunks = [segments[i : i + _CHUNK] for i in range(0, len(segments), _CHUNK)]
+            for done, chunk in enumerate(chunks, start=1):
+                found = await self._run(compute.emotions_of, chunk)
+                emotions.extend(found)
+                first = len(emotions) - len(found)
+                percent = 15 + (55 - 15) * done // len(chunks)
+                await emitter.emit(
+                    [*self._emotion_events(ids, found, first), progress("emotions", percent)]
+                )
 
-            found_topics = await _run(extract_topics, segments, 8, model.word_idf)
+            found_topics = await self._run(compute.topics_of, segments)
             await emitter.emit([*self._topic_events(ids, found_topics), progress("topics", 75)])
 
-            insights, actions = await _run(_insights_and_actions, segments, emotions, found_topics)
+            insights, actions = await self._run(
+                compute.insights_and_actions_of, segments, emotions, found_topics
+            )
             await emitter.emit(
                 [
                     *self._insight_events(ids, insights),
@@ -155,12 +160,24 @@ class ContentAnalysis:
             ]
         )
 
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """A CPU-bound domain step, off the event loop; its failures are analysis failures."""
+        try:
+            return await self._compute.run(fn, *args)
+        except AnalysisError:
+            raise
+        except Exception as exc:
+            log.exception("analysis step failed", extra={"step": getattr(fn, "__name__", "?")})
+            raise AnalysisError(f"internal error during analysis ({type(exc).__name__})") from exc
+
     @staticmethod
-    def _emotion_events(ids: dict[str, str], emotions: Sequence[Emotion]) -> list[Event]:
+    def _emotion_events(
+        ids: dict[str, str], emotions: Sequence[Emotion], first: int = 0
+    ) -> list[Event]:
         return [
             EmotionDetected(
                 **ids,
-                emotion_id=stable_id(ids["content_id"], "emotion", i),
+                emotion_id=stable_id(ids["content_id"], "emotion", first + i),
                 name=e.name,
                 intensity=round(min(max(e.intensity, 0.0), 1.0), 4),
                 timestamp=e.timestamp,
@@ -213,20 +230,3 @@ class ContentAnalysis:
             )
             for i, a in enumerate(actions)
         ]
-
-
-async def _run(fn: Callable[..., T], *args: Any) -> T:
-    """Run a CPU-bound domain step off the event loop; its failures are analysis failures."""
-    try:
-        return await asyncio.to_thread(fn, *args)
-    except AnalysisError:
-        raise
-    except Exception as exc:
-        log.exception("analysis step failed", extra={"step": getattr(fn, "__name__", "?")})
-        raise AnalysisError(f"internal error during analysis ({type(exc).__name__})") from exc
-
-
-def _insights_and_actions(
-    segments: Sequence[Segment], emotions: Sequence[Emotion], found: Sequence[Topic]
-) -> tuple[list[Insight], list[ActionItemSuggestion]]:
-    return list(derive_insights(segments, emotions, found)), list(suggest_action_items(segments))

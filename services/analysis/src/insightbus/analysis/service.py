@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import FastAPI
 
-from insightbus.analysis.domain import EmotionModel
+from insightbus.analysis.compute import Compute
 from insightbus.analysis.handlers import ContentAnalysis
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, topics
@@ -20,12 +18,10 @@ GROUP = "analysis"
 class AnalysisService:
     name = "analysis"
 
-    def __init__(
-        self, store: DocumentStore, bus: MessageBus, model: Callable[[], EmotionModel]
-    ) -> None:
+    def __init__(self, store: DocumentStore, bus: MessageBus, compute: Compute) -> None:
         self._store = store
         self._bus = bus
-        self._model = model
+        self._compute = compute
         self._handler: ContentAnalysis | None = None
         bus.subscribe(GROUP, [topics.SESSIONS], self._handle)
 
@@ -34,12 +30,12 @@ class AnalysisService:
 
     async def start(self) -> None:
         inbox = await Inbox.create(self._store)
-        self._handler = ContentAnalysis(self._bus, inbox, self._model)
-        # Load the model now rather than on the first upload, so that one is fast too.
-        self._model()
+        await self._compute.start()  # loads the model now, not on the first upload
+        self._handler = ContentAnalysis(self._bus, inbox, self._compute)
 
     async def stop(self) -> None:
         self._handler = None
+        await self._compute.stop()
 
     async def _handle(self, envelope: Envelope) -> None:
         if self._handler is None:
@@ -48,4 +44,6 @@ class AnalysisService:
 
 
 def build_analysis(settings: Settings, store: DocumentStore, bus: MessageBus) -> AnalysisService:
-    return AnalysisService(store, bus, EmotionModel.load)
+    return AnalysisService(
+        store, bus, Compute(settings.analysis_workers, settings.analysis_model_path)
+    )
