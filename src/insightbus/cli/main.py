@@ -66,7 +66,15 @@ def _up(args: argparse.Namespace) -> int:
     )
     # uvicorn turns Ctrl-C into a graceful shutdown: the app's lifespan stops consumers,
     # services and stores in order.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # Messages are small JSON: compressing each costs more CPU than it saves bytes.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        ws_per_message_deflate=False,
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from insightbus.common.store import Collection
+from insightbus.common.store import Collection, DuplicateKey
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,20 @@ class EventLog:
         self, envelope_id: str, session_id: str, type: str, data: dict[str, Any]
     ) -> LoggedMessage | None:
         """None if this envelope was logged before (a redelivery)."""
-        if await self._collection.get(envelope_id) is not None:
-            return None
         seq = await self._next_seq(session_id)
         message = LoggedMessage(envelope_id, session_id, seq, type, data)
-        await self._collection.insert(
-            {"id": envelope_id, "session_id": session_id, "seq": seq, "type": type, "data": data}
-        )
+        try:
+            await self._collection.insert(
+                {
+                    "id": envelope_id,
+                    "session_id": session_id,
+                    "seq": seq,
+                    "type": type,
+                    "data": data,
+                }
+            )
+        except DuplicateKey:
+            return None
         self._last_seq[session_id] = seq
         return message
 

@@ -26,7 +26,12 @@ def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level, json=settings.log_json)
     init_sentry(settings, "notifier")
-    uvicorn.run(create_app_from_settings(settings), host=settings.host, port=settings.port)
+    uvicorn.run(
+        create_app_from_settings(settings),
+        host=settings.host,
+        port=settings.port,
+        ws_per_message_deflate=False,  # small JSON messages: not worth the CPU
+    )
 
 
 if __name__ == "__main__":

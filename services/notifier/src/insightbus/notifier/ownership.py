@@ -14,6 +14,9 @@ class Ownership:
     def __init__(self, collection: Collection) -> None:
         self._collection = collection
         self._waiters: dict[str, list[asyncio.Event]] = defaultdict(list)
+        # Only this service's own event handlers change ownership, so a cache of what
+        # was read or written stays true; it saves a read per pushed message.
+        self._cache: dict[str, tuple[str | None, bool]] = {}
 
     async def record(self, session_id: str, user_id: str) -> None:
         doc = await self._collection.get(session_id)
@@ -22,6 +25,7 @@ class Ownership:
         await self._collection.replace(
             {"id": session_id, "user_id": user_id, "deleted": False, "at": utcnow().isoformat()}
         )
+        self._cache[session_id] = (user_id, False)
         for waiter in self._waiters.pop(session_id, ()):
             waiter.set()
 
@@ -30,13 +34,19 @@ class Ownership:
         await self._collection.replace(
             {"id": session_id, "user_id": user_id, "deleted": True, "at": utcnow().isoformat()}
         )
+        self._cache[session_id] = (user_id, True)
 
     async def owner(self, session_id: str) -> tuple[str | None, bool]:
         """(owner, deleted) as far as the notifier knows."""
+        cached = self._cache.get(session_id)
+        if cached is not None:
+            return cached
         doc = await self._collection.get(session_id)
         if doc is None:
-            return None, False
-        return str(doc["user_id"]), bool(doc.get("deleted"))
+            return None, False  # not cached: it may still arrive
+        known = (str(doc["user_id"]), bool(doc.get("deleted")))
+        self._cache[session_id] = known
+        return known
 
     async def wait_for_owner(self, session_id: str, grace_s: float) -> tuple[str | None, bool]:
         """A client may connect right after creating the session, before its

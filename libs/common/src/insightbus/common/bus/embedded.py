@@ -165,24 +165,35 @@ class EmbeddedBus:
             if not rows:
                 await wakeup.wait()
                 continue
+            handled = committed
             for offset, body in rows:
                 try:
                     await self._handle(sub, topic, offset, body)
-                    # Commit per envelope: a handler that is slow or fails must not make
-                    # its neighbours in the batch run again after a restart.
-                    self._commit(sub.group, topic, partition, offset)
                 except sqlite3.Error:
-                    # Dead-lettering or the commit failed: read again from the last commit
-                    # after a pause, rather than skip the envelope or let the task die.
+                    # Dead-lettering failed: read again from this envelope after a pause,
+                    # rather than skip it or let the task die.
                     log.exception(
                         "delivery failed; will retry",
                         extra={"group": sub.group, "topic": topic, "offset": offset},
                     )
                     await asyncio.sleep(_PAUSE_S)
                     break
-                committed = offset
+                handled = offset
                 if self._stopping:
-                    return
+                    break
+            if handled != committed:
+                # One commit per batch: a crash mid-batch redelivers what was handled
+                # since (handlers are idempotent); a write per envelope was most of the
+                # bus's cost. A clean stop commits what it handled, so nothing repeats.
+                try:
+                    self._commit(sub.group, topic, partition, handled)
+                except sqlite3.Error:
+                    log.exception(
+                        "offset commit failed; will redeliver", extra={"group": sub.group}
+                    )
+                    await asyncio.sleep(_PAUSE_S)
+                    continue
+                committed = handled
 
     async def _handle(self, sub: Subscription, topic: str, offset: int, body: bytes) -> None:
         try:
