@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
 
     # Analysis: processes that run the model (0 = a thread in the service's process).
-    analysis_workers: int = Field(default=1, ge=0, le=64)
+    analysis_workers: int = Field(default=2, ge=0, le=64)
     analysis_model_path: Path | None = None  # None: the model shipped with the package
 
     rate_limit_per_minute: int = Field(default=100, ge=1)

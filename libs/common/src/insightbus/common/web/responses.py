@@ -12,6 +12,7 @@ from fastapi import status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 T = TypeVar("T")
 
@@ -29,11 +30,19 @@ class ErrorBody(BaseModel):
     details: Any = None
 
 
+class FastJSONResponse(JSONResponse):
+    """Serialised by pydantic-core in one pass (datetimes, models and all), instead of
+    ``jsonable_encoder`` walking the data first and ``json.dumps`` a second time."""
+
+    def render(self, content: Any) -> bytes:
+        return to_json(content, serialize_unknown=True)
+
+
 def ok(
     data: Any, status_code: int = status.HTTP_200_OK, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(
-        {"status": "success", "success": True, "data": jsonable_encoder(data)},
+    return FastJSONResponse(
+        {"status": "success", "success": True, "data": data},
         status_code=status_code,
         headers=headers,
     )
