@@ -63,7 +63,7 @@ def _where(filter: Filter | None) -> tuple[str, list[Any]]:
         elif condition is None:
             clauses.append(f"{column} IS NULL")
         else:
-            clauses.append(f"{column} IS ?")
+            clauses.append(f"{column} = ?")  # "=" (not IS) lets SQLite use the indexes
             params.append(_param(condition))
     return " WHERE " + " AND ".join(clauses), params
 
