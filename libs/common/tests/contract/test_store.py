@@ -177,3 +177,10 @@ async def test_data_survives_reopening(
         assert await (await second.collection("kept")).get("1") == {"id": "1", "v": "hello"}
     finally:
         await second.close()
+
+
+async def test_find_one_by_id_checks_the_other_fields(people: Collection) -> None:
+    assert (await people.find_one({"id": "a", "team": "red", "age": 30}) or {})["email"] == "a@x.io"
+    assert await people.find_one({"id": "a", "team": "blue"}) is None
+    assert await people.find_one({"id": "a", "age": {"$gt": 40}}) is None
+    assert await people.find_one({"id": "zzz", "team": "red"}) is None

@@ -100,6 +100,13 @@ class SqliteCollection:
         return json.loads(row[0]) if row else None
 
     async def find_one(self, filter: Filter) -> Document | None:
+        if _by_id_and_plain_fields(filter):
+            # The hot path (``{"id": ..., "user_id": ...}``): a primary-key read, the
+            # rest compared here rather than through json_extract.
+            doc = await self.get(filter["id"])
+            if doc is None or any(doc.get(k) != v for k, v in filter.items()):
+                return None
+            return doc
         found = await self.find(filter, limit=1)
         return found[0] if found else None
 
@@ -146,6 +153,13 @@ class SqliteCollection:
         where, params = _where(filter)
         cursor = self._db.execute(f"DELETE FROM {self._table}{where}", params)  # noqa: S608
         return cursor.rowcount
+
+
+def _by_id_and_plain_fields(filter: Filter) -> bool:
+    return isinstance(filter.get("id"), str) and all(
+        "." not in k and isinstance(v, str | int | float) and not isinstance(v, bool)
+        for k, v in filter.items()
+    )
 
 
 def _checked(name: str) -> str:
