@@ -201,3 +201,16 @@ async def test_too_large_uploads_are_refused(harness: Harness) -> None:
         headers=auth(token),
     )
     assert fits.status_code == 202
+
+
+async def test_the_request_correlation_id_travels_with_the_event(harness: Harness) -> None:
+    token = await harness.user()
+    r = await harness.client.post(
+        "/api/v1/sessions",
+        json={"title": "traced"},
+        headers={**auth(token), "X-Correlation-Id": "trace-123"},
+    )
+    assert r.headers["x-correlation-id"] == "trace-123"
+    await harness.wait_for(lambda: harness.parsed("session.created"))
+    created = next(e for e in harness.events if e.type == "session.created")
+    assert created.correlation_id == "trace-123"

@@ -16,6 +16,7 @@ import time
 
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event
+from insightbus.common.observability.logging import correlation_id as current_correlation_id
 from insightbus.common.store import Collection, DocumentStore, DuplicateKey, Index
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,14 @@ class Outbox:
         self, event: Event, *, correlation_id: str | None = None, id: str | None = None
     ) -> Envelope:
         """Record ``event`` for publishing. Pass an ``id`` derived from the cause to make
-        re-recording the same fact (after a redelivery) a no-op here and downstream."""
-        envelope = Envelope.wrap(event, source=self._source, correlation_id=correlation_id, id=id)
+        re-recording the same fact (after a redelivery) a no-op here and downstream.
+        The correlation id defaults to the one of the request or event being handled."""
+        envelope = Envelope.wrap(
+            event,
+            source=self._source,
+            correlation_id=correlation_id or current_correlation_id.get(),
+            id=id,
+        )
         with contextlib.suppress(DuplicateKey):
             await self._collection.insert(
                 {

@@ -10,6 +10,7 @@ from insightbus.common.bus.port import Handler
 from insightbus.common.events import Envelope
 from insightbus.common.events.topics import dead_letter
 from insightbus.common.observability import metrics
+from insightbus.common.observability.logging import correlation_id
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,23 @@ async def deliver(
     Returns normally in both cases, so the caller acknowledges and moves on; only
     cancellation propagates.
     """
+    # Logs written while handling carry the correlation id of the request that caused it.
+    token = correlation_id.set(envelope.correlation_id)
+    try:
+        await _attempts(handler, envelope, topic, group, publish, max_attempts, backoff_s)
+    finally:
+        correlation_id.reset(token)
+
+
+async def _attempts(
+    handler: Handler,
+    envelope: Envelope,
+    topic: str,
+    group: str,
+    publish: Publish,
+    max_attempts: int,
+    backoff_s: float,
+) -> None:
     for attempt in range(1, max_attempts + 1):
         try:
             with metrics.HANDLER_SECONDS.labels(group, envelope.type).time():
