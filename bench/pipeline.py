@@ -187,7 +187,13 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("INSIGHTBUS_LOG_LEVEL", "WARNING")
         # The benchmark measures throughput, not the per-user limit: lift it.
-        stack = start_stack(Path(tmp) / "data", {"INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "1000000000", **json.loads(os.environ.get("BENCH_ENV", "{}"))})
+        stack = start_stack(
+            Path(tmp) / "data",
+            {
+                "INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "1000000000",
+                **json.loads(os.environ.get("BENCH_ENV", "{}")),
+            },
+        )
         try:
             port = int(stack.base_url.rsplit(":", 1)[1])
             # Warm up: first requests load the model and fill caches.
