@@ -214,3 +214,9 @@ async def test_the_request_correlation_id_travels_with_the_event(harness: Harnes
     await harness.wait_for(lambda: harness.parsed("session.created"))
     created = next(e for e in harness.events if e.type == "session.created")
     assert created.correlation_id == "trace-123"
+
+
+async def test_an_unsafe_correlation_id_is_replaced(harness: Harness) -> None:
+    r = await harness.client.get("/health", headers={"X-Correlation-Id": "evil id <script>"})
+    assert r.headers["x-correlation-id"] != "evil id <script>"
+    assert len(r.headers["x-correlation-id"]) == 16
