@@ -86,6 +86,8 @@ def make_bus(settings: Settings) -> MessageBus:
             max_attempts=settings.bus_max_attempts,
             backoff_s=settings.bus_retry_backoff_s,
             max_message_bytes=settings.bus_max_message_bytes,
+            session_timeout_ms=settings.kafka_session_timeout_ms,
+            heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
         )
     from insightbus.common.bus.embedded import EmbeddedBus
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     bus_max_message_bytes: int = 16 * 1024 * 1024
     kafka_bootstrap_servers: str = "localhost:9092"
     kafka_client_id: str = "insightbus"
+    kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    kafka_heartbeat_interval_ms: int = Field(default=1_000, ge=100)
 
     store: StoreKind = StoreKind.sqlite
     mongo_url: SecretStr = SecretStr("mongodb://localhost:27017")
