@@ -23,6 +23,7 @@ def _port(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from insightbus.analysis import cli as analysis_cli
+    from insightbus.classifier import cli as classifier_cli
 
     parser = argparse.ArgumentParser(
         prog="insightbus", description="insightbus: session insights over an event bus."
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.set_defaults(run=_schemas)
 
     analysis_cli.register(commands)
+    classifier_cli.register(commands)
     return parser
 
 

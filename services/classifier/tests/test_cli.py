@@ -1,0 +1,136 @@
+"""``insightbus classifier train`` and ``evaluate`` on real BANKING77 rows, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = Path(sys.executable).parent / "insightbus"
+BANKING77 = Path(__file__).resolve().parents[1] / "data" / "banking77" / "train.csv"
+CATEGORIES = (
+    "card_arrival",
+    "lost_or_stolen_card",
+    "exchange_rate",
+    "pin_blocked",
+    "top_up_failed",
+    "cash_withdrawal_charge",
+)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CLI), "classifier", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Disjoint train and test files: six intents, renamed columns."""
+    rows = [r for r in csv.DictReader(BANKING77.open()) if r["category"] in CATEGORIES]
+    random.Random(3).shuffle(rows)
+    folder = tmp_path_factory.mktemp("tickets")
+    paths = folder / "train.csv", folder / "test.csv"
+    for path, part in zip(
+        paths, (rows[: len(rows) * 3 // 4], rows[len(rows) * 3 // 4 :]), strict=True
+    ):
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["ticket_body", "queue"])
+            writer.writerows([r["text"], r["category"]] for r in part)
+    return paths
+
+
+def test_train_then_evaluate_on_unseen_tickets(split: tuple[Path, Path], tmp_path: Path) -> None:
+    train, test = split
+    model = tmp_path / "model"
+    trained = run(
+        "train",
+        "--data",
+        str(train),
+        "--text-column",
+        "ticket_body",
+        "--label-column",
+        "queue",
+        "--out",
+        str(model),
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads(trained.stdout)["labels"] == len(CATEGORIES)
+    assert (model / "model.json").is_file()
+
+    scored = run(
+        "evaluate",
+        "--model",
+        str(model),
+        "--data",
+        str(test),
+        "--text-column",
+        "ticket_body",
+        "--label-column",
+        "queue",
+    )
+    assert scored.returncode == 0, scored.stderr
+    result = json.loads(scored.stdout)
+    assert result["n"] > 100
+    assert result["accuracy"] > 0.8 and result["macro_f1"] > 0.8
+    assert 0 < result["ms_per_ticket"] < 50
+
+
+def test_bad_inputs_get_clear_errors(split: tuple[Path, Path], tmp_path: Path) -> None:
+    train, _ = split
+    wrong_column = run(
+        "train",
+        "--data",
+        str(train),
+        "--text-column",
+        "text",
+        "--label-column",
+        "queue",
+        "--out",
+        str(tmp_path / "m"),
+    )
+    assert wrong_column.returncode == 2 and "missing column(s) text" in wrong_column.stderr
+    no_model = run(
+        "evaluate",
+        "--model",
+        str(tmp_path / "nothing"),
+        "--data",
+        str(train),
+        "--text-column",
+        "ticket_body",
+        "--label-column",
+        "queue",
+    )
+    assert no_model.returncode == 2 and "no model" in no_model.stderr
+    missing = run(
+        "train",
+        "--data",
+        str(tmp_path / "nope.csv"),
+        "--text-column",
+        "a",
+        "--label-column",
+        "b",
+        "--out",
+        str(tmp_path / "m"),
+    )
+    assert missing.returncode == 2 and "nope.csv" in missing.stderr
+    one_label = tmp_path / "one.csv"
+    one_label.write_text("t,l\nhello,a\nworld,a\n")
+    single = run(
+        "train",
+        "--data",
+        str(one_label),
+        "--text-column",
+        "t",
+        "--label-column",
+        "l",
+        "--out",
+        str(tmp_path / "m"),
+    )
+    assert single.returncode == 2 and "two different labels" in single.stderr
