@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
-from insightbus.common.observability.logging import configure_logging
-from insightbus.common.observability.sentry import init_sentry
 from insightbus.common.settings import Settings
-
-log = logging.getLogger("insightbus")
 
 
 def _port(value: str) -> int:
@@ -45,9 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _up(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from insightbus.cli.embedded import create_embedded_app
+    from insightbus.common.runtime import serve
 
     overrides = {
         key: value
@@ -55,28 +49,12 @@ def _up(args: argparse.Namespace) -> int:
         if value is not None
     }
     settings = Settings(**overrides)
-    configure_logging(settings.log_level, json=settings.log_json)
-    init_sentry(settings, "embedded")
-    app = create_embedded_app(settings)
-    log.info(
-        "insightbus is starting",
-        extra={
-            "url": f"http://{settings.host}:{settings.port}",
-            "docs": f"http://{settings.host}:{settings.port}/docs",
-            "data_dir": str(settings.resolved_data_dir),
-        },
+    print(
+        f"insightbus: http://{settings.host}:{settings.port} (API docs at /docs), "
+        f"data in {settings.resolved_data_dir}; Ctrl-C stops it",
+        file=sys.stderr,
     )
-    # uvicorn turns Ctrl-C into a graceful shutdown: the app's lifespan stops consumers,
-    # services and stores in order.
-    # Messages are small JSON: compressing each costs more CPU than it saves bytes.
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        ws_per_message_deflate=False,
-    )
+    serve(settings, "embedded", create_embedded_app)
     return 0
 
 

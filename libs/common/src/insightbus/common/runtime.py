@@ -17,6 +17,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from insightbus.common.bus import MessageBus
+from insightbus.common.observability.logging import configure_logging
+from insightbus.common.observability.sentry import init_sentry
 from insightbus.common.settings import BusKind, Settings, StoreKind
 from insightbus.common.store import DocumentStore
 from insightbus.common.web import (
@@ -129,6 +131,34 @@ def create_app(process: Process, *, title: str, version: str = "0.1.0") -> FastA
     for service in process.services:
         service.configure(app)
     return app
+
+
+def service_app(
+    settings: Settings, name: str, build: Callable[[DocumentStore, MessageBus], Service]
+) -> FastAPI:
+    """One service alone in its process (the distributed mode), on the adapters the
+    settings pick: its own store, the shared bus."""
+    bus = make_bus(settings)
+    store = make_store(settings, name)
+    process = Process(settings, bus=bus, stores={name: store}, services=[build(store, bus)])
+    return create_app(process, title=f"insightbus {name}")
+
+
+def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -> None:
+    """Run a process until SIGINT or SIGTERM: uvicorn turns either into a graceful
+    shutdown, in which the app's lifespan stops consumers, services and stores in order."""
+    import uvicorn
+
+    configure_logging(settings.log_level, json=settings.log_json)
+    init_sentry(settings, name)
+    uvicorn.run(
+        build(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # keep the structured logging configured above
+        access_log=False,
+        ws_per_message_deflate=False,  # small JSON messages: compression costs more than it saves
+    )
 
 
 def health_router(checks: dict[str, HealthCheck]) -> APIRouter:
