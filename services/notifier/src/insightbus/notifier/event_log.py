@@ -72,6 +72,16 @@ class EventLog:
         )
         return [_message(d) for d in docs]
 
+    async def recent(
+        self, session_ids: list[str], type: str, limit: int = 20
+    ) -> list[LoggedMessage]:
+        if not session_ids:
+            return []
+        docs = await self._collection.find(
+            {"session_id": {"$in": session_ids}, "type": type}, sort=[("seq", -1)], limit=limit
+        )
+        return [_message(d) for d in docs]
+
     async def drop(self, session_id: str) -> None:
         await self._collection.delete({"session_id": session_id})
         self._last_seq.pop(session_id, None)

@@ -8,15 +8,25 @@ from insightbus.notifier.domain.messages import to_message
 from insightbus.notifier.event_log import EventLog
 from insightbus.notifier.hub import Hub
 from insightbus.notifier.ownership import Ownership
+from insightbus.notifier.user_hub import UserHub
 
 CLOSE_GONE = 4404
 
 
+# What a user's own channel is told about, besides each session's socket.
+USER_NOTIFICATIONS = frozenset(
+    {"analysis_complete", "action_item_created", "action_item_updated", "action_item_deleted"}
+)
+
+
 class Notifications:
-    def __init__(self, ownership: Ownership, log: EventLog, hub: Hub) -> None:
+    def __init__(
+        self, ownership: Ownership, log: EventLog, hub: Hub, users: UserHub | None = None
+    ) -> None:
         self._ownership = ownership
         self._log = log
         self._hub = hub
+        self._users = users
 
     async def __call__(self, envelope: Envelope) -> None:
         event = parse(envelope)
@@ -38,3 +48,6 @@ class Notifications:
         logged = await self._log.append(envelope.id, session_id, *message)
         if logged is not None:
             self._hub.push(logged)
+            user_id = getattr(event, "user_id", None)
+            if self._users is not None and user_id and logged.type in USER_NOTIFICATIONS:
+                self._users.notify(user_id, {**logged.wire(), "session_id": session_id})

@@ -48,6 +48,10 @@ class Ownership:
         self._cache[session_id] = known
         return known
 
+    async def sessions_of(self, user_id: str, limit: int = 50) -> list[str]:
+        docs = await self._collection.find({"user_id": user_id, "deleted": False}, limit=limit)
+        return [str(d["id"]) for d in docs]
+
     async def wait_for_owner(self, session_id: str, grace_s: float) -> tuple[str | None, bool]:
         """A client may connect right after creating the session, before its
         session.created event got here: give the event a moment to arrive."""

@@ -14,6 +14,9 @@ from insightbus.notifier.event_log import EventLog
 from insightbus.notifier.handlers import Notifications
 from insightbus.notifier.hub import Hub
 from insightbus.notifier.ownership import Ownership
+from insightbus.notifier.user_channel import UserChannels
+from insightbus.notifier.user_channel import router as user_router
+from insightbus.notifier.user_hub import UserHub
 
 GROUP = "notifier"
 CLOSE_GOING_AWAY = 1001
@@ -35,12 +38,14 @@ class NotifierService:
         self._codec = tokens
         self._grace = ownership_grace_s
         self._hub = Hub()
+        self._users = UserHub()
         self._handler: Notifications | None = None
         self._app: FastAPI | None = None
         bus.subscribe(GROUP, [topics.SESSIONS, topics.ANALYSIS, topics.ACTION_ITEMS], self._handle)
 
     def configure(self, app: FastAPI) -> None:
         app.include_router(router)
+        app.include_router(user_router)
         self._app = app
 
     async def start(self) -> None:
@@ -48,12 +53,14 @@ class NotifierService:
         log = EventLog(
             await self._store.collection("session_messages", [Index(("session_id", "seq"))])
         )
-        self._handler = Notifications(ownership, log, self._hub)
-        if self._app is not None:  # the socket route finds the notifier through the app
+        self._handler = Notifications(ownership, log, self._hub, self._users)
+        if self._app is not None:  # the socket routes find the notifier through the app
             self._app.state.notifier = Notifier(self._codec, ownership, log, self._hub, self._grace)
+            self._app.state.user_channels = UserChannels(self._codec, self._users, ownership, log)
 
     async def stop(self) -> None:
         self._hub.close_all(CLOSE_GOING_AWAY)
+        self._users.close_all()
 
     @property
     def connections(self) -> int:

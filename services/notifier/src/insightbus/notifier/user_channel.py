@@ -1,0 +1,158 @@
+"""``WS /api/v1/ws/{user_id}``: a user's own channel, and ``GET /api/v1/ws/status``.
+
+Anyone may open the channel and use ping and echo; only a socket whose access token's
+subject is ``user_id`` gets the user's data (notifications, emotions in motivation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+
+from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind, bearer_token
+from insightbus.common.web import ok, unauthorized
+from insightbus.notifier.domain.motivation import motivation
+from insightbus.notifier.event_log import EventLog
+from insightbus.notifier.ownership import Ownership
+from insightbus.notifier.user_hub import UserHub, UserSocket
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY = 4429
+MAX_MESSAGE = 4096
+MESSAGES_PER_SECOND = 20
+
+router = APIRouter(tags=["live updates"])
+
+
+@dataclass(frozen=True)
+class UserChannels:
+    codec: TokenCodec
+    hub: UserHub
+    ownership: Ownership
+    log: EventLog
+
+
+class MotivationRequest(BaseModel):
+    type: str
+    current_challenge: str = Field(min_length=1, max_length=500)
+    stress_level: int = Field(ge=1, le=10)
+
+
+@router.get("/api/v1/ws/status", summary="How many users have a channel open")
+async def status(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> JSONResponse:
+    channels: UserChannels = request.app.state.user_channels
+    token = bearer_token(authorization)
+    try:
+        if token is None:
+            raise InvalidToken("authentication required")
+        channels.codec.verify(token, TokenKind.access)
+    except InvalidToken as exc:
+        raise unauthorized(str(exc)) from None
+    return ok({"connected_users": channels.hub.connected_users, "status": "active"})
+
+
+@router.websocket("/api/v1/ws/{user_id}")
+async def user_channel(websocket: WebSocket, user_id: str) -> None:
+    channels: UserChannels = websocket.app.state.user_channels
+    await websocket.accept()
+    token = bearer_token(websocket.headers.get("authorization")) or websocket.query_params.get(
+        "token"
+    )
+    authenticated = False
+    if token is not None:
+        try:
+            subject = channels.codec.verify(token, TokenKind.access).subject
+        except InvalidToken as exc:
+            await websocket.close(CLOSE_UNAUTHENTICATED, str(exc))
+            return
+        if subject != user_id:
+            await websocket.close(CLOSE_FORBIDDEN, "the token is another user's")
+            return
+        authenticated = True
+    socket = UserSocket(user_id, authenticated)
+    if not channels.hub.add(socket):
+        await websocket.close(CLOSE_TOO_MANY, "too many connections for this user")
+        return
+    try:
+        await _serve(websocket, channels, socket)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        channels.hub.remove(socket)
+
+
+async def _serve(websocket: WebSocket, channels: UserChannels, socket: UserSocket) -> None:
+    receiving = asyncio.create_task(websocket.receive_text())
+    try:
+        while True:
+            getting = asyncio.create_task(socket.queue.get())
+            done, _ = await asyncio.wait({getting, receiving}, return_when=asyncio.FIRST_COMPLETED)
+            if getting in done:
+                notification = getting.result()
+                if notification is None:
+                    await websocket.close(1001)
+                    return
+                await websocket.send_json(notification)
+            else:
+                getting.cancel()
+            if receiving in done:
+                raw = receiving.result()  # raises WebSocketDisconnect when the client left
+                await websocket.send_json(await _answer(raw, channels, socket))
+                receiving = asyncio.create_task(websocket.receive_text())
+    finally:
+        receiving.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+            await receiving
+
+
+async def _answer(raw: str, channels: UserChannels, socket: UserSocket) -> dict[str, Any]:
+    user_id = socket.user_id
+    if not socket.allow_message(MESSAGES_PER_SECOND):
+        return _error(user_id, f"too many messages: at most {MESSAGES_PER_SECOND} a second")
+    if len(raw) > MAX_MESSAGE:
+        return _error(user_id, f"message too large (at most {MAX_MESSAGE} characters)")
+    try:
+        message = json.loads(raw)
+    except json.JSONDecodeError:
+        return _error(user_id, "invalid JSON")
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return _error(user_id, "a message needs a string 'type'")
+    if message["type"] == "ping":
+        return {"type": "pong", "user_id": user_id, "message": "Pong!"}
+    if message["type"] == "motivation_requested":
+        try:
+            request = MotivationRequest.model_validate(message)
+        except ValidationError as exc:
+            details = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+            return {**_error(user_id, "invalid motivation request"), "details": details}
+        emotions = await _recent_emotions(channels, user_id) if socket.authenticated else []
+        return {
+            "type": "motivation_generated",
+            "user_id": user_id,
+            "motivation_text": motivation(
+                request.current_challenge, request.stress_level, emotions
+            ),
+            "current_challenge": request.current_challenge,
+            "stress_level": request.stress_level,
+        }
+    return {"type": "echo", "user_id": user_id, "message": f"Received: {raw}"}
+
+
+async def _recent_emotions(channels: UserChannels, user_id: str) -> list[str]:
+    sessions = await channels.ownership.sessions_of(user_id)
+    recent = await channels.log.recent(sessions, "new_emotion")
+    return [str(m.data.get("name")) for m in recent]
+
+
+def _error(user_id: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "user_id": user_id, "message": message}

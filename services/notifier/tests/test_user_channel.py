@@ -1,0 +1,125 @@
+"""``WS /api/v1/ws/{user_id}`` and ``GET /api/v1/ws/status`` through real sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from insightbus.common.events.analysis import AnalysisCompleted, EmotionDetected
+from services.notifier.tests.conftest import Live, receive
+
+IDS = {"session_id": "s1", "user_id": "u1", "content_id": "c1"}
+
+
+def channel(live: Live, user_id: str, token: str | None = None) -> str:
+    return f"{live.url}/api/v1/ws/{user_id}" + (f"?token={token}" if token else "")
+
+
+async def test_ping_echo_and_bad_messages(live: Live) -> None:
+    async with connect(channel(live, "u1")) as ws:
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await receive(ws) == {"type": "pong", "user_id": "u1", "message": "Pong!"}
+        await ws.send('{"type": "hello", "x": 1}')
+        assert await receive(ws) == {
+            "type": "echo",
+            "user_id": "u1",
+            "message": 'Received: {"type": "hello", "x": 1}',
+        }
+        await ws.send("{not json")
+        assert (await receive(ws))["type"] == "error"
+        await ws.send(json.dumps({"no": "type"}))
+        assert "type" in (await receive(ws))["message"]
+        await ws.send(json.dumps({"type": "ping"}))  # still open
+        assert (await receive(ws))["type"] == "pong"
+
+
+async def test_motivation_fits_the_stress_level_and_knows_recent_emotions(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    for i in range(3):
+        await live.publish(
+            EmotionDetected(
+                **IDS, emotion_id=f"e{i}", name="nervousness", intensity=0.8, segment=i, excerpt="x"
+            )
+        )
+    request = {
+        "type": "motivation_requested",
+        "current_challenge": "job interview on Friday",
+        "stress_level": 9,
+    }
+    async with connect(channel(live, "u1", live.token("u1"))) as ws:
+        await asyncio.sleep(0.2)
+        await ws.send(json.dumps(request))
+        mine = await receive(ws)
+    assert mine["type"] == "motivation_generated" and mine["stress_level"] == 9
+    assert "job interview on Friday" in mine["motivation_text"]
+    assert "breath" in mine["motivation_text"] and "nervousness" in mine["motivation_text"]
+    async with connect(channel(live, "u1")) as ws:  # anonymous: no user data
+        await ws.send(json.dumps({**request, "stress_level": 2}))
+        anonymous = await receive(ws)
+        assert "nervousness" not in anonymous["motivation_text"]
+        assert anonymous["motivation_text"] != mine["motivation_text"]
+        await ws.send(json.dumps({**request, "stress_level": 11}))
+        assert (await receive(ws))["type"] == "error"
+
+
+async def test_only_the_users_authenticated_socket_gets_notifications(live: Live) -> None:
+    await live.create_session("s1", "u1")
+    async with (
+        connect(channel(live, "u1", live.token("u1"))) as mine,
+        connect(channel(live, "u1")) as anonymous,
+    ):
+        await asyncio.sleep(0.2)
+        await live.publish(
+            AnalysisCompleted(
+                **IDS, emotions=1, topics=0, insights=0, action_items=0, duration_ms=1
+            )
+        )
+        note = await receive(mine)
+        assert note["type"] == "analysis_complete" and note["session_id"] == "s1"
+        with pytest.raises(TimeoutError):
+            await receive(anonymous, timeout=0.5)
+
+
+async def test_tokens_of_others_and_bad_tokens_are_refused(live: Live) -> None:
+    for url, code in (
+        (channel(live, "u1", live.token("u2")), 4403),
+        (channel(live, "u1", "garbage"), 4401),
+    ):
+        async with connect(url) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await receive(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == code
+
+
+async def test_connections_per_user_are_limited_and_status_counts_users(live: Live) -> None:
+    http = live.url.replace("ws://", "http://")
+    async with httpx.AsyncClient(base_url=http) as client:
+        assert (await client.get("/api/v1/ws/status")).status_code == 401
+        sockets = [await connect(channel(live, "u9")) for _ in range(5)]
+        try:
+            async with connect(channel(live, "u9")) as extra:
+                with pytest.raises(ConnectionClosed) as closed:
+                    await receive(extra)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
+            status = await client.get(
+                "/api/v1/ws/status", headers={"Authorization": f"Bearer {live.token('u1')}"}
+            )
+            assert status.json()["data"] == {"connected_users": 1, "status": "active"}
+        finally:
+            for ws in sockets:
+                await ws.close()
+
+
+async def test_messages_per_second_are_limited(live: Live) -> None:
+    async with connect(channel(live, "u1")) as ws:
+        for _ in range(25):
+            await ws.send(json.dumps({"type": "ping"}))
+        answers = [await receive(ws) for _ in range(25)]
+    assert [a["type"] for a in answers[:20]] == ["pong"] * 20
+    assert {a["type"] for a in answers[20:]} == {"error"}
+    assert "too many messages" in answers[-1]["message"]
