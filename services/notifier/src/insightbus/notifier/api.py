@@ -10,17 +10,19 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind, bearer_token
+from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
 from insightbus.notifier.event_log import EventLog
 from insightbus.notifier.hub import Connection, Hub
 from insightbus.notifier.ownership import Ownership
+from insightbus.notifier.sockets import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
+    MAX_CLIENT_MESSAGE,
+    socket_token,
+)
 
 log = logging.getLogger(__name__)
-
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-MAX_CLIENT_MESSAGE = 4096
 
 router = APIRouter(tags=["live updates"])
 
@@ -34,18 +36,12 @@ class Notifier:
     ownership_grace_s: float
 
 
-def _token(websocket: WebSocket) -> str | None:
-    return bearer_token(websocket.headers.get("authorization")) or websocket.query_params.get(
-        "token"
-    )
-
-
 @router.websocket("/api/v1/sessions/{session_id}/events")
 async def session_events(websocket: WebSocket, session_id: str) -> None:
     notifier: Notifier = websocket.app.state.notifier
     # Accept first: a close code (4401, 4403, ...) can only be sent on an open socket.
     await websocket.accept()
-    token = _token(websocket)
+    token = socket_token(websocket)
     try:
         if token is None:
             raise InvalidToken("missing token")

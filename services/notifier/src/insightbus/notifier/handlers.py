@@ -8,10 +8,8 @@ from insightbus.notifier.domain.messages import to_message
 from insightbus.notifier.event_log import EventLog
 from insightbus.notifier.hub import Hub
 from insightbus.notifier.ownership import Ownership
+from insightbus.notifier.sockets import CLOSE_NOT_FOUND
 from insightbus.notifier.user_hub import UserHub
-
-CLOSE_GONE = 4404
-
 
 # What a user's own channel is told about, besides each session's socket.
 USER_NOTIFICATIONS = frozenset(
@@ -36,7 +34,7 @@ class Notifications:
         if isinstance(event, SessionDeleted):
             await self._ownership.forget(event.session_id, event.user_id)
             await self._log.drop(event.session_id)
-            self._hub.close_session(event.session_id, CLOSE_GONE)
+            self._hub.close_session(event.session_id, CLOSE_NOT_FOUND)
             return
         message = to_message(event)
         if message is None:

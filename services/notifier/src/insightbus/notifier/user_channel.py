@@ -21,12 +21,15 @@ from insightbus.common.web import ok, unauthorized
 from insightbus.notifier.domain.motivation import motivation
 from insightbus.notifier.event_log import EventLog
 from insightbus.notifier.ownership import Ownership
+from insightbus.notifier.sockets import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TOO_MANY,
+    CLOSE_UNAUTHENTICATED,
+    MAX_CLIENT_MESSAGE,
+    socket_token,
+)
 from insightbus.notifier.user_hub import UserHub, UserSocket
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_TOO_MANY = 4429
-MAX_MESSAGE = 4096
 MESSAGES_PER_SECOND = 20
 
 router = APIRouter(tags=["live updates"])
@@ -65,9 +68,7 @@ async def status(
 async def user_channel(websocket: WebSocket, user_id: str) -> None:
     channels: UserChannels = websocket.app.state.user_channels
     await websocket.accept()
-    token = bearer_token(websocket.headers.get("authorization")) or websocket.query_params.get(
-        "token"
-    )
+    token = socket_token(websocket)
     authenticated = False
     if token is not None:
         try:
@@ -119,8 +120,8 @@ async def _answer(raw: str, channels: UserChannels, socket: UserSocket) -> dict[
     user_id = socket.user_id
     if not socket.allow_message(MESSAGES_PER_SECOND):
         return _error(user_id, f"too many messages: at most {MESSAGES_PER_SECOND} a second")
-    if len(raw) > MAX_MESSAGE:
-        return _error(user_id, f"message too large (at most {MAX_MESSAGE} characters)")
+    if len(raw) > MAX_CLIENT_MESSAGE:
+        return _error(user_id, f"message too large (at most {MAX_CLIENT_MESSAGE} characters)")
     try:
         message = json.loads(raw)
     except json.JSONDecodeError:
