@@ -20,6 +20,12 @@ from insightbus.common.events.analysis import (
 )
 from insightbus.common.events.envelope import Envelope, Event
 from insightbus.common.events.sessions import ContentUploaded, SessionCreated, SessionDeleted
+from insightbus.common.events.tickets import (
+    TicketsClassified,
+    TicketsFailed,
+    TicketsProgressed,
+    TicketsSubmitted,
+)
 
 EVENT_TYPES: tuple[type[Event], ...] = (
     SessionCreated,
@@ -35,6 +41,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ActionItemCreated,
     ActionItemUpdated,
     ActionItemDeleted,
+    TicketsSubmitted,
+    TicketsProgressed,
+    TicketsClassified,
+    TicketsFailed,
 )
 
 REGISTRY: dict[tuple[str, int], type[Event]] = {(e.type, e.version): e for e in EVENT_TYPES}
