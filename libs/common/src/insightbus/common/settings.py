@@ -59,6 +59,30 @@ class Settings(BaseSettings):
     analysis_workers: int = Field(default=2, ge=0, le=64)
     analysis_model_path: Path | None = None  # None: the model shipped with the package
 
+    # Ticket classification. Model folders: None means the model shipped with the package.
+    classifier_model_path: Path | None = None
+    sentiment_model_path: Path | None = None
+    classifier_workers: int = Field(default=1, ge=0, le=64)
+    # SLA policy: hours to resolve a ticket, per priority.
+    sla_critical_hours: float = Field(default=4, gt=0)
+    sla_high_hours: float = Field(default=8, gt=0)
+    sla_medium_hours: float = Field(default=24, gt=0)
+    sla_low_hours: float = Field(default=72, gt=0)
+    tickets_max_rows: int = Field(default=10_000, ge=1)
+    tickets_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    signature_tolerance_s: int = Field(default=300, ge=1)
+
+    # Webhooks. Delays between attempts (jitter is added); then the delivery has failed.
+    webhook_retry_schedule_s: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    webhook_timeout_s: float = Field(default=15, gt=0)
+    # Disable an endpoint whose deliveries have failed for this long, and tell its owner.
+    webhook_disable_after_s: float = Field(default=5 * 24 * 3600, gt=0)
+    # How long the previous secret still signs after a rotation.
+    webhook_secret_overlap_s: float = Field(default=24 * 3600, ge=0)
+    # Hosts or networks (CIDR) webhooks may reach although private or loopback; tests
+    # and on-premises receivers use it. Everything else must resolve to public addresses.
+    webhook_allowed_hosts: list[str] = Field(default_factory=list)
+
     rate_limit_per_minute: int = Field(default=100, ge=1)
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 
