@@ -21,7 +21,7 @@ class Ticket(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    row: int = Field(ge=1, description="line number in the uploaded CSV")
+    row: int = Field(ge=1, description="the ticket's data row in the uploaded CSV, from 1")
     issue_key: str
     summary: str
     description: str
