@@ -105,7 +105,7 @@ async def harness(settings: Settings, bus_partitions: int) -> AsyncIterator[Harn
     async def record(envelope: Envelope) -> None:
         recorded.append(envelope)
 
-    bus.subscribe("test-recorder", [topics.SESSIONS, topics.ACTION_ITEMS], record)
+    bus.subscribe("test-recorder", [topics.SESSIONS, topics.ACTION_ITEMS, topics.TICKETS], record)
     app = create_app(
         Process(settings, bus=bus, stores={"gateway": store}, services=[service]), title="t"
     )

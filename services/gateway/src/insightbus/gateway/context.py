@@ -9,8 +9,10 @@ from insightbus.gateway.action_items.service import ActionItemService
 from insightbus.gateway.analysis_views.service import AnalysisViews
 from insightbus.gateway.auth.service import AuthService
 from insightbus.gateway.content.service import ContentService
+from insightbus.gateway.credentials.service import Credentials
 from insightbus.gateway.identity import AccessTokenVerifier
 from insightbus.gateway.sessions.service import SessionService
+from insightbus.gateway.tickets.service import TicketService
 
 
 @dataclass(frozen=True)
@@ -22,3 +24,5 @@ class GatewayContext:
     content: ContentService
     analysis: AnalysisViews
     action_items: ActionItemService
+    credentials: Credentials
+    tickets: TicketService

@@ -21,8 +21,12 @@ from insightbus.gateway.analysis_views.service import AnalysisViews
 from insightbus.gateway.auth.service import AuthService
 from insightbus.gateway.content.service import ContentService
 from insightbus.gateway.context import GatewayContext
+from insightbus.gateway.credentials.service import Credentials
 from insightbus.gateway.sessions.models import Session
 from insightbus.gateway.sessions.service import SessionService
+from insightbus.gateway.tickets.service import TicketService
+
+API_KEY_HEADER = "x-api-key"
 
 
 class _ContextHolder(Protocol):
@@ -51,6 +55,25 @@ class _Bearer(SecurityBase):
         return token
 
 
+async def _caller(request: Request) -> str:
+    """The user a request acts for: an access token (``Authorization: Bearer``) or an API
+    key (``X-API-Key``); 401 otherwise."""
+    context = context_of(request)
+    header = request.headers.get("authorization")
+    if header is None:
+        key = request.headers.get(API_KEY_HEADER)
+        if key:
+            user_id = await context.credentials.user_of_api_key(key)
+            if user_id is None:
+                raise unauthorized("invalid or revoked API key")
+            return user_id
+    token = _Bearer.token(request, "authentication required")
+    try:
+        return context.verifier.verify(token).subject
+    except InvalidToken as exc:
+        raise unauthorized(str(exc)) from None
+
+
 class AccessTokenUser(_Bearer):
     """The id of the user whose access token the request carries; 401 otherwise."""
 
@@ -62,6 +85,11 @@ class AccessTokenUser(_Bearer):
             raise unauthorized(str(exc)) from None
 
 
+class TokenOrApiKeyUser(_Bearer):
+    async def __call__(self, request: Request) -> str:
+        return await _caller(request)
+
+
 class RefreshTokenValue(_Bearer):
     """The raw refresh token the request carries (verified by the auth service)."""
 
@@ -69,7 +97,10 @@ class RefreshTokenValue(_Bearer):
         return self.token(request, "a refresh token is required (Authorization: Bearer <token>)")
 
 
-CurrentUser = Annotated[
+_CALLER_CREDENTIALS = "an access token from /api/v1/auth/login, or an API key in X-API-Key"
+CurrentUser = Annotated[str, Depends(TokenOrApiKeyUser("AccessToken", _CALLER_CREDENTIALS))]
+# Managing credentials takes a token: an API key cannot mint more keys.
+BearerUser = Annotated[
     str, Depends(AccessTokenUser("AccessToken", "an access token from /api/v1/auth/login"))
 ]
 RefreshToken = Annotated[
@@ -101,12 +132,22 @@ async def _action_items(request: Request) -> ActionItemService:
     return context_of(request).action_items
 
 
+async def _credentials(request: Request) -> Credentials:
+    return context_of(request).credentials
+
+
+async def _tickets(request: Request) -> TicketService:
+    return context_of(request).tickets
+
+
 Context = Annotated[GatewayContext, Depends(_context)]
 Auth = Annotated[AuthService, Depends(_auth)]
 Sessions = Annotated[SessionService, Depends(_sessions)]
 Content = Annotated[ContentService, Depends(_content)]
 Analysis = Annotated[AnalysisViews, Depends(_analysis)]
 ActionItems = Annotated[ActionItemService, Depends(_action_items)]
+CredentialsDep = Annotated[Credentials, Depends(_credentials)]
+Tickets = Annotated[TicketService, Depends(_tickets)]
 
 
 class OwnedSessionOf(_Bearer):
@@ -117,15 +158,8 @@ class OwnedSessionOf(_Bearer):
     grows with the nodes of the tree (this made the hot GET ~10 % faster)."""
 
     async def __call__(self, request: Request, session_id: str) -> Session:
-        token = self.token(request, "authentication required")
-        context = context_of(request)
-        try:
-            user_id = context.verifier.verify(token).subject
-        except InvalidToken as exc:
-            raise unauthorized(str(exc)) from None
-        return await context.sessions.owned(user_id, session_id)
+        user_id = await _caller(request)
+        return await context_of(request).sessions.owned(user_id, session_id)
 
 
-OwnedSession = Annotated[
-    Session, Depends(OwnedSessionOf("AccessToken", "an access token from /api/v1/auth/login"))
-]
+OwnedSession = Annotated[Session, Depends(OwnedSessionOf("AccessToken", _CALLER_CREDENTIALS))]

@@ -28,16 +28,30 @@ from insightbus.gateway.auth.service import AuthService
 from insightbus.gateway.content.routes import router as content_router
 from insightbus.gateway.content.service import ContentService
 from insightbus.gateway.context import GatewayContext
+from insightbus.gateway.credentials.routes import router as credentials_router
+from insightbus.gateway.credentials.service import Credentials
 from insightbus.gateway.domain.rate_limit import FixedWindowLimiter
 from insightbus.gateway.identity import AccessTokenVerifier
 from insightbus.gateway.ratelimit import RateLimitMiddleware
 from insightbus.gateway.sessions.routes import router as sessions_router
 from insightbus.gateway.sessions.service import SessionService
 from insightbus.gateway.storage import GatewayCollections
+from insightbus.gateway.tickets.projector import TicketJobProjector
+from insightbus.gateway.tickets.routes import router as tickets_router
+from insightbus.gateway.tickets.service import Limits, TicketService
 
 GROUP = "gateway"
+TICKETS_GROUP = "gateway-tickets"
 SOURCE = "gateway"
-ROUTERS = (auth_router, sessions_router, content_router, analysis_router, action_items_router)
+ROUTERS = (
+    auth_router,
+    credentials_router,
+    sessions_router,
+    content_router,
+    analysis_router,
+    action_items_router,
+    tickets_router,
+)
 
 
 class GatewayService:
@@ -62,6 +76,7 @@ class GatewayService:
         self._context: GatewayContext | None = None
         self._outbox: Outbox | None = None
         self._projector: AnalysisProjector | None = None
+        self._ticket_projector: TicketJobProjector | None = None
 
     @property
     def context(self) -> GatewayContext:
@@ -91,6 +106,9 @@ class GatewayService:
         self._projector = AnalysisProjector(
             db.sessions, views, action_items, await Inbox.create(self._store)
         )
+        credentials = Credentials(db.api_keys, db.signing_secrets)
+        self._ticket_projector = TicketJobProjector(db.ticket_jobs)
+        settings = self._settings
         self._context = GatewayContext(
             settings=self._settings,
             verifier=self._verifier,
@@ -104,6 +122,19 @@ class GatewayService:
             ),
             analysis=views,
             action_items=action_items,
+            credentials=credentials,
+            tickets=TicketService(
+                db.ticket_jobs,
+                db.nonces,
+                credentials,
+                outbox,
+                Limits(
+                    max_rows=settings.tickets_max_rows,
+                    max_event_bytes=settings.bus_max_message_bytes,
+                    tolerance_s=settings.signature_tolerance_s,
+                    allowed_hosts=tuple(settings.webhook_allowed_hosts),
+                ),
+            ),
         )
         self._outbox = outbox
         outbox.start()
@@ -114,11 +145,17 @@ class GatewayService:
             self._outbox = None
         self._context = None
         self._projector = None
+        self._ticket_projector = None
 
     async def on_analysis_event(self, envelope: Envelope) -> None:
         if self._projector is None:
             raise RuntimeError("the gateway is not started")  # the bus retries
         await self._projector(envelope)
+
+    async def on_ticket_event(self, envelope: Envelope) -> None:
+        if self._ticket_projector is None:
+            raise RuntimeError("the gateway is not started")  # the bus retries
+        await self._ticket_projector(envelope)
 
 
 def build_gateway(
@@ -127,4 +164,5 @@ def build_gateway(
     service = GatewayService(settings, store, bus, tokens)
     # Subscribed here, before anything starts the bus.
     bus.subscribe(GROUP, [topics.ANALYSIS], service.on_analysis_event)
+    bus.subscribe(TICKETS_GROUP, [topics.TICKETS], service.on_ticket_event)
     return service

@@ -19,6 +19,10 @@ class GatewayCollections:
     topics: Collection
     insights: Collection
     action_items: Collection
+    api_keys: Collection
+    signing_secrets: Collection  # by user id
+    ticket_jobs: Collection
+    nonces: Collection  # spent upload nonces, until their timestamps expire
 
     @classmethod
     async def open(cls, store: DocumentStore) -> GatewayCollections:
@@ -33,6 +37,10 @@ class GatewayCollections:
             action_items=await store.collection(
                 "action_items", [Index(("session_id", "created_at"))]
             ),
+            api_keys=await store.collection("api_keys", [Index(("user_id",))]),
+            signing_secrets=await store.collection("signing_secrets"),
+            ticket_jobs=await store.collection("ticket_jobs", [Index(("user_id", "created_at"))]),
+            nonces=await store.collection("nonces", [Index(("expires_at",))]),
         )
 
     def session_scoped(self) -> tuple[Collection, ...]:

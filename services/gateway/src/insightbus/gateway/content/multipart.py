@@ -8,7 +8,7 @@ limit, and a wrong file type as soon as its part headers arrive, before its firs
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -16,6 +16,9 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 #: What a form may carry besides the file (boundaries, part headers, small fields).
 FORM_OVERHEAD_BYTES = 64 * 1024
 _MAX_HEADER_BYTES = 8 * 1024
+#: Plain fields kept besides the file (e.g. a callback URL): a few, and small.
+_MAX_FIELDS = 8
+_MAX_FIELD_BYTES = 4 * 1024
 
 
 class NotMultipart(Exception):
@@ -40,6 +43,7 @@ class UploadTooLarge(Exception):
 class UploadedFile:
     filename: str
     data: bytes
+    fields: dict[str, str] = field(default_factory=dict)  # the form's small plain fields
 
 
 def check_declared_length(content_length: str | None, max_bytes: int) -> None:
@@ -109,6 +113,9 @@ class _FilePartReader:
         self._filename: str | None = None
         self._data = bytearray()
         self._complete = False
+        self._fields: dict[str, str] = {}
+        self._field_name: str | None = None
+        self._field_value = bytearray()
 
     def on_part_begin(self) -> None:
         self._disposition = b""
@@ -130,6 +137,9 @@ class _FilePartReader:
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self._disposition)
         if options.get(b"name") != self._field:
+            if b"filename" not in options and len(self._fields) < _MAX_FIELDS:
+                self._field_name = options.get(b"name", b"").decode("utf-8", errors="replace")
+                self._field_value.clear()
             return
         if self._filename is not None:
             raise MalformedMultipart(f"send one file in '{self._field.decode()}', not several")
@@ -141,13 +151,21 @@ class _FilePartReader:
         self._in_file = True
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._field_name is not None:
+            self._field_value += data[start:end]
+            if len(self._field_value) > _MAX_FIELD_BYTES:
+                raise MalformedMultipart(f"the form field '{self._field_name}' is too long")
+            return
         if not self._in_file:
-            return  # other fields are skipped (their size counts towards the form's total)
+            return  # other parts are skipped (their size counts towards the form's total)
         if len(self._data) + (end - start) > self._max_bytes:
             raise UploadTooLarge(self._max_bytes)
         self._data += data[start:end]
 
     def on_part_end(self) -> None:
+        if self._field_name is not None:
+            self._fields[self._field_name] = self._field_value.decode("utf-8", errors="replace")
+            self._field_name = None
         if self._in_file:
             self._in_file = False
             self._complete = True
@@ -157,7 +175,7 @@ class _FilePartReader:
             raise MissingFile(f"the form has no '{self._field.decode()}' file field")
         if not self._complete:
             raise MalformedMultipart("the multipart body ended in the middle of the file")
-        return UploadedFile(self._filename, bytes(self._data))
+        return UploadedFile(self._filename, bytes(self._data), dict(self._fields))
 
     def _check_header_size(self) -> None:
         if len(self._header_name) + len(self._header_value) > _MAX_HEADER_BYTES:

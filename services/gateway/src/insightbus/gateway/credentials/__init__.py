@@ -1,0 +1,1 @@
+"""API keys and request-signing secrets: the credentials a user manages."""

@@ -1,0 +1,1 @@
+"""Ticket classification jobs: signed CSV uploads in, classified tickets out."""

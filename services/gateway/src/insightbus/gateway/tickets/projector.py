@@ -1,0 +1,72 @@
+"""Applies the classifier's reports to the gateway's ticket jobs (consumer group
+"gateway-tickets"). Each change is a compare-and-set on the job's status, so a redelivered
+or late event never moves a job backwards: progress only while open, and an ended job
+stays as it ended."""
+
+from __future__ import annotations
+
+from insightbus.common.events import Envelope, UnknownEventType, parse
+from insightbus.common.events.tickets import TicketsClassified, TicketsFailed, TicketsProgressed
+from insightbus.common.store import Collection
+from insightbus.gateway.tickets.service import OPEN
+
+
+class TicketJobProjector:
+    def __init__(self, jobs: Collection) -> None:
+        self._jobs = jobs
+
+    async def __call__(self, envelope: Envelope) -> None:
+        try:
+            event = parse(envelope)
+        except UnknownEventType:
+            return  # a newer producer's event type: not ours to read yet
+        match event:
+            case TicketsProgressed():
+                percent = round(100 * event.processed / event.total) if event.total else 100
+                await self._jobs.update(
+                    {
+                        "id": event.session_id,
+                        "status": {"$in": list(OPEN)},
+                        "progress.processed": {"$lt": event.processed},
+                    },
+                    {
+                        "status": "processing",
+                        "progress": {
+                            "processed": event.processed,
+                            "total": event.total,
+                            "percent": min(percent, 99),  # 100 is "completed"
+                        },
+                    },
+                )
+            case TicketsClassified():
+                await self._jobs.update(
+                    {"id": event.session_id, "status": {"$in": list(OPEN)}},
+                    {
+                        "status": "completed",
+                        "started_at": event.started_at.isoformat(),
+                        "completed_at": event.completed_at.isoformat(),
+                        "results": {
+                            "total_tickets": event.total_tickets,
+                            "classified": len(event.tickets),
+                            "unclassified": len(event.unclassified),
+                            "processing_time_ms": event.processing_time_ms,
+                            "counts_by_category": event.counts_by_category,
+                            "counts_by_priority": event.counts_by_priority,
+                        },
+                        "tickets": [
+                            t.model_dump(mode="json", exclude={"row"}) for t in event.tickets
+                        ],
+                        "unclassified": [u.model_dump(mode="json") for u in event.unclassified],
+                    },
+                )
+            case TicketsFailed():
+                await self._jobs.update(
+                    {"id": event.session_id, "status": {"$in": list(OPEN)}},
+                    {
+                        "status": "failed",
+                        "completed_at": event.failed_at.isoformat(),
+                        "error_message": event.error_message,
+                    },
+                )
+            case _:
+                return
