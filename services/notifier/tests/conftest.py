@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -20,8 +21,10 @@ from insightbus.common.events import Envelope, Event
 from insightbus.common.events.sessions import SessionCreated
 from insightbus.common.runtime import Process, create_app
 from insightbus.common.settings import Settings
+from insightbus.common.store import DocumentStore
 from insightbus.common.store.sqlite import SqliteStore
 from insightbus.notifier.service import NotifierService
+from services.notifier.tests.receiver import Receiver, running_receiver
 
 
 def free_port() -> int:
@@ -35,6 +38,10 @@ class Live:
     url: str
     bus: EmbeddedBus
     codec: TokenCodec
+
+    @property
+    def http(self) -> str:
+        return self.url.replace("ws://", "http://")
 
     def token(self, user_id: str, kind: TokenKind = TokenKind.access) -> str:
         return self.codec.issue(user_id, kind)[0]
@@ -61,11 +68,13 @@ async def receive(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
     return dict(json.loads(await asyncio.wait_for(ws.recv(), timeout)))
 
 
-@pytest.fixture
-async def live(tmp_path: Any) -> AsyncIterator[Live]:
-    settings = Settings(data_dir=tmp_path, jwt_secret="y" * 40)
-    bus = EmbeddedBus(None, backoff_s=0.01)
-    store = SqliteStore(None)
+@contextlib.asynccontextmanager
+async def serve(
+    settings: Settings, store: DocumentStore | None = None, bus: EmbeddedBus | None = None
+) -> AsyncIterator[Live]:
+    """The notifier with its process (store, bus) on a real uvicorn on loopback."""
+    bus = bus or EmbeddedBus(None, backoff_s=0.01)
+    store = store or SqliteStore(None)
     codec = TokenCodec.from_settings(settings)
     service = NotifierService(settings, store, bus, codec, ownership_grace_s=0.5)
     app = create_app(
@@ -77,6 +86,29 @@ async def live(tmp_path: Any) -> AsyncIterator[Live]:
     async with asyncio.timeout(10):
         while not server.started:
             await asyncio.sleep(0.01)
-    yield Live(f"ws://127.0.0.1:{port}", bus, codec)
-    server.should_exit = True
-    await task
+    try:
+        yield Live(f"ws://127.0.0.1:{port}", bus, codec)
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def live(tmp_path: Any) -> AsyncIterator[Live]:
+    async with serve(Settings(data_dir=tmp_path, jwt_secret="y" * 40)) as running:
+        yield running
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    async with running_receiver() as running:
+        yield running
+
+
+@pytest.fixture
+async def hooks(tmp_path: Any) -> AsyncIterator[Live]:
+    """The notifier with fast webhook settings: retries 50 ms apart, 127.0.0.1 allowed."""
+    from services.notifier.tests.webhook_support import fast_settings
+
+    async with serve(fast_settings(tmp_path)) as running:
+        yield running

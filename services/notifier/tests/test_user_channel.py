@@ -10,8 +10,10 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from insightbus.common.events import Envelope, topics
 from insightbus.common.events.analysis import AnalysisCompleted, EmotionDetected
 from services.notifier.tests.conftest import Live, receive
+from services.notifier.tests.webhook_support import tickets_classified, tickets_failed
 
 IDS = {"session_id": "s1", "user_id": "u1", "content_id": "c1"}
 
@@ -123,3 +125,36 @@ async def test_messages_per_second_are_limited(live: Live) -> None:
     assert [a["type"] for a in answers[:20]] == ["pong"] * 20
     assert {a["type"] for a in answers[20:]} == {"error"}
     assert "too many messages" in answers[-1]["message"]
+
+
+async def test_the_owner_hears_when_a_ticket_job_ends(live: Live) -> None:
+    classified = tickets_classified("u1", "job1")
+    async with (
+        connect(channel(live, "u1", live.token("u1"))) as mine,
+        connect(channel(live, "u1")) as anonymous,
+        connect(channel(live, "u2", live.token("u2"))) as someone_else,
+    ):
+        await asyncio.sleep(0.2)
+        envelope = Envelope.wrap(classified, source="classifier")
+        # The bus may deliver an envelope twice: the owner hears of it once.
+        await live.bus.publish_many(topics.TICKETS, [envelope, envelope])
+        done = await receive(mine)
+        assert done == {
+            "type": "tickets_classified",
+            "id": envelope.id,
+            "session_id": "job1",
+            "file_name": "tickets.csv",
+            "total_tickets": 1,
+            "unclassified": 0,
+            "counts_by_priority": {"high": 1},
+            "counts_by_category": {"card_not_working": 1},
+            "processing_time_ms": 42.0,
+            "completed_at": classified.completed_at.isoformat(),
+        }
+        await live.publish(tickets_failed("u1", "job2"), source="classifier")
+        failed = await receive(mine)
+        assert failed["type"] == "tickets_failed" and failed["session_id"] == "job2"
+        assert failed["error_message"] == "no 'summary' column"
+        for ws in (mine, anonymous, someone_else):
+            with pytest.raises(TimeoutError):
+                await receive(ws, timeout=0.3)

@@ -1,10 +1,14 @@
-"""Bus consumers of the notifier: session ownership, and messages for the sockets."""
+"""Bus consumers of the notifier: session ownership, messages for the sockets, webhooks."""
 
 from __future__ import annotations
 
-from insightbus.common.events import Envelope, parse
+from collections.abc import Awaitable, Callable
+
+from insightbus.common.events import Envelope, Event, parse
 from insightbus.common.events.sessions import SessionCreated, SessionDeleted
-from insightbus.notifier.domain.messages import to_message
+from insightbus.common.events.tickets import TicketJobEvent
+from insightbus.common.idempotency import Inbox
+from insightbus.notifier.domain.messages import ticket_job_message, to_message
 from insightbus.notifier.event_log import EventLog
 from insightbus.notifier.hub import Hub
 from insightbus.notifier.ownership import Ownership
@@ -17,17 +21,35 @@ USER_NOTIFICATIONS = frozenset(
 )
 
 
+WebhookFanout = Callable[[Envelope, Event], Awaitable[None]]
+
+
 class Notifications:
     def __init__(
-        self, ownership: Ownership, log: EventLog, hub: Hub, users: UserHub | None = None
+        self,
+        ownership: Ownership,
+        log: EventLog,
+        hub: Hub,
+        users: UserHub | None = None,
+        *,
+        webhooks: WebhookFanout | None = None,
+        told: Inbox | None = None,
     ) -> None:
         self._ownership = ownership
         self._log = log
         self._hub = hub
         self._users = users
+        self._webhooks = webhooks
+        self._told = told  # ticket job messages already pushed (they have no session log)
 
     async def __call__(self, envelope: Envelope) -> None:
         event = parse(envelope)
+        if self._webhooks is not None:
+            # First: idempotent by itself, and a failure here retries the whole envelope.
+            await self._webhooks(envelope, event)
+        if isinstance(event, TicketJobEvent):
+            await self._ticket_job(envelope, event)
+            return
         if isinstance(event, SessionCreated):
             await self._ownership.record(event.session_id, event.user_id)
             return
@@ -49,3 +71,10 @@ class Notifications:
             user_id = getattr(event, "user_id", None)
             if self._users is not None and user_id and logged.type in USER_NOTIFICATIONS:
                 self._users.notify(user_id, {**logged.wire(), "session_id": session_id})
+
+    async def _ticket_job(self, envelope: Envelope, event: TicketJobEvent) -> None:
+        message = ticket_job_message(event)
+        if message is None or self._users is None:
+            return
+        if self._told is None or await self._told.remember(envelope.id):
+            self._users.notify(event.user_id, {**message, "id": envelope.id})

@@ -20,6 +20,7 @@ from insightbus.common.events.analysis import (
     InsightGenerated,
     TopicDetected,
 )
+from insightbus.common.events.tickets import TicketsClassified, TicketsFailed
 
 _ACTION_ITEM_TYPES: dict[type[ActionItemEvent], str] = {
     ActionItemCreated: "action_item_created",
@@ -87,4 +88,31 @@ def to_message(event: Event) -> tuple[str, dict[str, Any]] | None:
             }
         case ActionItemEvent():
             return _ACTION_ITEM_TYPES[type(event)], event.action_item.model_dump(mode="json")
+    return None
+
+
+def ticket_job_message(event: Event) -> dict[str, Any] | None:
+    """What a user's channel says when one of their ticket jobs ends, or None. The
+    classified tickets themselves stay out (thousands of rows): clients fetch the result."""
+    match event:
+        case TicketsClassified():
+            return {
+                "type": "tickets_classified",
+                "session_id": event.session_id,
+                "file_name": event.file_name,
+                "total_tickets": event.total_tickets,
+                "unclassified": len(event.unclassified),
+                "counts_by_priority": event.counts_by_priority,
+                "counts_by_category": event.counts_by_category,
+                "processing_time_ms": event.processing_time_ms,
+                "completed_at": event.completed_at.isoformat(),
+            }
+        case TicketsFailed():
+            return {
+                "type": "tickets_failed",
+                "session_id": event.session_id,
+                "file_name": event.file_name,
+                "error_message": event.error_message,
+                "failed_at": event.failed_at.isoformat(),
+            }
     return None
