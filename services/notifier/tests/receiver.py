@@ -20,6 +20,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"ok"
+    delay_s: float = 0.0  # before answering
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Receiver:
         self._arrived.set()
         script = self._script[scope["path"]]
         reply = script.pop(0) if script else Reply()
+        await asyncio.sleep(reply.delay_s)
         await send(
             {
                 "type": "http.response.start",
