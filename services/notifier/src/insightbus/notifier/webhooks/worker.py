@@ -101,13 +101,15 @@ class DeliveryWorker:
         free = self._policy.concurrency - len(self._inflight)
         if free <= 0:
             return  # a finished attempt wakes the loop
-        for doc in await self._store.due(time.time(), free + len(self._inflight)):
-            if doc["id"] in self._inflight or free <= 0:
-                continue
-            task = asyncio.create_task(self._attempt(doc))
+        for doc in await self._store.due(time.time(), free):
+            # Claimed here, before the next look: a claimed delivery is no longer due.
+            lease, started = new_id(), time.time()
+            until = started + self._policy.timeout_s + LEASE_MARGIN_S
+            if not await self._store.claim(doc, lease, until):
+                continue  # another worker has it
+            task = asyncio.create_task(self._attempt(doc, lease, started))
             self._inflight[doc["id"]] = task
             task.add_done_callback(functools.partial(self._done, doc["id"]))
-            free -= 1
 
     def _done(self, delivery_id: str, task: asyncio.Task[None]) -> None:
         self._inflight.pop(delivery_id, None)
@@ -122,13 +124,7 @@ class DeliveryWorker:
         due_at = await self._store.next_due_at()
         return POLL_S if due_at is None else min(max(due_at - time.time(), 0.0), POLL_S)
 
-    async def _attempt(self, doc: Document) -> None:
-        lease = new_id()
-        started = time.time()
-        if not await self._store.claim(
-            doc, lease, started + self._policy.timeout_s + LEASE_MARGIN_S
-        ):
-            return  # another worker has it
+    async def _attempt(self, doc: Document, lease: str, started: float) -> None:
         try:
             target = await self._target(doc, started)
             if isinstance(target, str):
