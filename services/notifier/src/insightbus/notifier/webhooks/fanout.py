@@ -28,15 +28,16 @@ _DELIVERY_IDS: Final = uuid.UUID("6f1d2c8e-3b7a-4e59-9a0f-5d2b8c1e7a43")
 _JOB_PRIVATE: Final = {"user_id", "callback_url"}
 
 
-def webhook_event(event: Event) -> tuple[str, dict[str, Any]] | None:
-    """(webhook event name, data) for what endpoints may subscribe to, or None. Pure."""
+def webhook_event(event: Event) -> tuple[str, Callable[[], dict[str, Any]]] | None:
+    """(webhook event name, its data when asked for) for what endpoints may subscribe to,
+    or None. Pure; the data is built only for an event someone subscribed to."""
     match event:
         case AnalysisCompleted():
-            return "analysis.complete", event.model_dump(mode="json", exclude={"user_id"})
+            return "analysis.complete", lambda: event.model_dump(mode="json", exclude={"user_id"})
         case ActionItemEvent():
-            return event.type, event.action_item.model_dump(mode="json")
+            return event.type, lambda: event.action_item.model_dump(mode="json")
         case TicketsClassified():
-            return event.type, event.model_dump(mode="json", exclude=_JOB_PRIVATE)
+            return event.type, lambda: event.model_dump(mode="json", exclude=_JOB_PRIVATE)
     return None
 
 
@@ -83,9 +84,11 @@ class WebhookFanout:
         added = 0
         subscribed = webhook_event(event)
         if subscribed is not None:
-            name, data = subscribed
-            text = body(name, data, envelope)
-            for endpoint in await self._store.subscribers(user_id, name):
+            name, build_data = subscribed
+            endpoints = await self._store.subscribers(user_id, name)
+            # Only now: a finished ticket job's body can run to megabytes.
+            text = body(name, build_data(), envelope) if endpoints else ""
+            for endpoint in endpoints:
                 added += await self._add(envelope, user_id, name, text, endpoint["id"], None)
         job = callback(event)
         if job is not None:
