@@ -97,3 +97,46 @@ async def watch_until_complete(
                 messages.append(message)
                 if message["type"] in ("analysis_complete", "analysis_failed"):
                     return messages
+
+
+def comment_fields(raw: bytes) -> dict[str, str]:
+    """The ``# Name: value`` lines at the top of a generated ticket file."""
+    fields = {}
+    for line in raw.decode().splitlines():
+        if not line.startswith("#"):
+            break
+        name, _, value = line[1:].partition(":")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+async def generated_ticket_job(client: httpx.AsyncClient, count: int, **extra: Any) -> str:
+    """Generate a signed demo file and upload it as is; returns the job's session id."""
+    import base64
+
+    r = await client.post("/api/csv/generate", json={"ticket_count": count})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    fields = comment_fields(base64.b64decode(data["csv_content"]))
+    r = await client.post(
+        "/api/tickets/upload",
+        json={"csv_content": data["csv_content"], "file_name": data["file_name"], **extra},
+        headers={k: fields[k] for k in ("X-Signature", "X-Nonce", "X-Timestamp")},
+    )
+    assert r.status_code == 202, r.text
+    return str(r.json()["data"]["session_id"])
+
+
+async def ticket_job_when_ended(
+    client: httpx.AsyncClient, session_id: str, timeout: float = 60
+) -> dict[str, Any]:
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while True:
+            r = await client.get(f"/api/tickets/{session_id}")
+            assert r.status_code == 200, r.text
+            job: dict[str, Any] = r.json()["data"]
+            if job["status"] in ("completed", "failed"):
+                return job
+            await asyncio.sleep(0.05)

@@ -1,5 +1,5 @@
-"""The distributed mode on one machine: gateway, analysis and notifier as separate processes,
-talking only through Kafka (tansu), each with its own MongoDB database (SecantusDB)."""
+"""The distributed mode on one machine: gateway, analysis, classifier and notifier as separate
+processes, talking only through Kafka (tansu), each with its own MongoDB database (SecantusDB)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,14 @@ from tests.conftest import free_port
 from tests.e2e.flow import (
     TRANSCRIPT,
     create_session,
+    generated_ticket_job,
     signed_up_client,
+    ticket_job_when_ended,
     upload,
     watch_until_complete,
 )
 
-SERVICES = ("gateway", "analysis", "notifier")
+SERVICES = ("gateway", "analysis", "classifier", "notifier")
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +111,14 @@ async def test_services_in_separate_processes_share_nothing_but_the_bus(
                 await asyncio.sleep(0.2)
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         assert {e["id"] for e in emotions["items"]} == streamed and streamed
+
+
+async def test_a_ticket_job_crosses_the_bus_both_ways(distributed: dict[str, int]) -> None:
+    client, _, _ = await signed_up_client(f"http://127.0.0.1:{distributed['gateway']}")
+    async with aclosing(client):
+        session_id = await generated_ticket_job(client, 30)
+        # The classifier gets the tickets from Kafka, and the gateway its results.
+        job = await ticket_job_when_ended(client, session_id, timeout=90)
+        assert job["status"] == "completed", job
+        assert job["results"]["total_tickets"] == 30
+        assert len(job["tickets"]) + len(job["unclassified"]) == 30

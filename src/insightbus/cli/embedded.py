@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from insightbus.analysis.service import build_analysis
+from insightbus.classifier.service import build_classifier
 from insightbus.common.auth import TokenCodec
 from insightbus.common.runtime import Process, Service, create_app, make_bus, make_store
 from insightbus.common.settings import Settings
@@ -18,10 +19,12 @@ from insightbus.notifier.service import build_notifier
 def build_process(settings: Settings) -> Process:
     bus = make_bus(settings)
     tokens = TokenCodec.from_settings(settings)
-    stores = {name: make_store(settings, name) for name in ("gateway", "analysis", "notifier")}
+    names = ("gateway", "analysis", "classifier", "notifier")
+    stores = {name: make_store(settings, name) for name in names}
     services: list[Service] = [
         build_gateway(settings, stores["gateway"], bus, tokens),
         build_analysis(settings, stores["analysis"], bus),
+        build_classifier(settings, stores["classifier"], bus),
         build_notifier(settings, stores["notifier"], bus, tokens),
     ]
     return Process(settings, bus=bus, stores=dict(stores), services=services)
