@@ -1,0 +1,113 @@
+"""Ticket classification benchmark of the embedded stack (issue 2/3 targets).
+
+    .venv/bin/python bench/tickets.py [--tickets 10000]
+
+1. Pipeline: one signed CSV of ``--tickets`` realistic tickets (the demo generator's real,
+   held-out customer requests) from the upload request to the job reading ``completed`` on
+   ``GET /api/tickets/{id}``; tickets per second.
+2. Raw classifier: the classifier's domain alone on the same tickets, in this process, one
+   batch; tickets per second. The pipeline should reach half of it or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from insightbus.common.events.tickets import Ticket  # noqa: E402
+from insightbus.gateway.tickets.csv_format import parse_tickets  # noqa: E402
+from insightbus.gateway.tickets.generator import generate_csv  # noqa: E402
+from tests.conftest import start_stack  # noqa: E402
+
+
+def sign(secret: str, body: bytes) -> dict[str, str]:
+    timestamp, nonce = str(int(time.time())), secrets.token_urlsafe(16)
+    message = f"{timestamp}.{nonce}.".encode() + body
+    signature = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return {"X-Timestamp": timestamp, "X-Nonce": nonce, "X-Signature": signature}
+
+
+async def pipeline(base_url: str, body: bytes) -> tuple[float, dict[str, object]]:
+    async with httpx.AsyncClient(base_url=base_url, timeout=120) as client:
+        email = f"bench-{time.time_ns()}@example.com"
+        await client.post(
+            "/api/v1/auth/register",
+            json={"email": email, "password": "benchmark-pass", "name": "b"},
+        )
+        r = await client.post(
+            "/api/v1/auth/login", json={"email": email, "password": "benchmark-pass"}
+        )
+        client.headers["Authorization"] = f"Bearer {r.json()['data']['access_token']}"
+        secret = (await client.post("/api/v1/signing-secret")).json()["data"]["signing_secret"]
+        payload = {"csv_content": base64.b64encode(body).decode(), "file_name": "bench.csv"}
+        started = time.perf_counter()
+        r = await client.post("/api/tickets/upload", json=payload, headers=sign(secret, body))
+        assert r.status_code == 202, r.text
+        path = f"/api/tickets/{r.json()['data']['session_id']}"
+        while True:
+            # Poll the cheap list view, then read the full job once it has ended.
+            r = await client.get("/api/tickets", params={"limit": 1})
+            if r.json()["data"]["items"][0]["status"] in ("completed", "failed"):
+                break
+            await asyncio.sleep(0.02)
+        elapsed = time.perf_counter() - started
+        job = (await client.get(path)).json()["data"]
+        assert job["status"] == "completed", job
+        return elapsed, job["results"]
+
+
+def raw_classifier(tickets: list[Ticket]) -> float:
+    from insightbus.classifier.domain.classify import TicketClassifier
+
+    classifier = TicketClassifier.load()
+    classifier.classify(tickets[:50])  # warm-up
+    started = time.perf_counter()
+    classifier.classify(tickets)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=10_000)
+    args = parser.parse_args()
+    body = generate_csv(args.tickets, datetime.now(UTC))
+    tickets = parse_tickets(body, max_rows=args.tickets)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = start_stack(Path(tmp) / "data")
+        try:
+            elapsed, results = asyncio.run(pipeline(stack.base_url, body))
+        finally:
+            stack.stop(signal.SIGINT)
+    raw = raw_classifier(tickets)
+    figures = {
+        "tickets": args.tickets,
+        "csv_bytes": len(body),
+        "pipeline_s": round(elapsed, 2),
+        "pipeline_tickets_per_s": round(args.tickets / elapsed),
+        "classifier_reported_processing_ms": results["processing_time_ms"],
+        "raw_classifier_s": round(raw, 2),
+        "raw_classifier_tickets_per_s": round(args.tickets / raw),
+        "pipeline_over_raw": round(raw / elapsed, 2),
+    }
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
