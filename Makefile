@@ -40,6 +40,9 @@ format: .venv/.synced
 
 bench: .venv/.synced
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/tickets.py
+	$(BIN)/python bench/user_sockets.py
+	$(BIN)/python bench/webhooks.py
 
 clean:
 	rm -rf .venv .tools
