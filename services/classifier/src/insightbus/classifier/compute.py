@@ -101,9 +101,10 @@ class Compute:
         self._local = None
 
     @property
-    def parallelism(self) -> int:
-        """How many chunks are worth classifying at once: one per worker process."""
-        return max(self._workers, 1)
+    def in_flight(self) -> int:
+        """How many chunks to hand over at once: one per worker process, plus one queued so
+        that no worker waits while the service records the last chunk's progress."""
+        return self._workers + 1 if self._workers > 0 else 1
 
     async def classify(self, tickets: Sequence[Ticket], received_at: datetime) -> Classification:
         if self.error:

@@ -167,9 +167,9 @@ class TicketClassification:
         )
         size = chunk_size(total)
         chunks = [job.tickets[first : first + size] for first in range(0, total, size)]
-        # One chunk per worker in flight, so a big job uses every worker process; results
-        # and progress are still taken in row order.
-        window = self._compute.parallelism
+        # Several chunks in flight, so a big job keeps every worker process busy; results and
+        # progress are still taken in row order.
+        window = self._compute.in_flight
         tasks: list[asyncio.Future[Classification]] = []
 
         def submit(k: int) -> None:
