@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -31,6 +32,7 @@ from insightbus.analysis.domain import (
     suggest_action_items,
 )
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _model_path: Path | None = None
@@ -73,6 +75,7 @@ class Compute:
         self._workers = workers
         self._model_path = model_path
         self._pool: Executor | None = None
+        self._warming: asyncio.Future[list[bool]] | None = None
 
     async def start(self) -> None:
         if self._workers > 0:
@@ -84,12 +87,19 @@ class Compute:
                 initializer=_init_worker,
                 initargs=(self._model_path,),
             )
-            # Start the workers and load the model now, not on the first upload.
-            await asyncio.gather(*(self.run(_ready) for _ in range(self._workers)))
+            # Start the workers and load the model now, not on the first upload, but in
+            # the background: the process serves requests meanwhile (importing scikit-learn
+            # and loading the model take several seconds per worker), and an upload that
+            # comes first waits in the pool's queue.
+            self._warming = asyncio.gather(*(self.run(_ready) for _ in range(self._workers)))
+            self._warming.add_done_callback(_log_failure)
         else:
             await asyncio.to_thread(_init_worker, self._model_path)
 
     async def stop(self) -> None:
+        if self._warming is not None:
+            self._warming.cancel()
+            self._warming = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -102,3 +112,8 @@ class Compute:
 
 def _ready() -> bool:
     return True
+
+
+def _log_failure(warming: asyncio.Future[list[bool]]) -> None:
+    if not warming.cancelled() and (exc := warming.exception()) is not None:
+        log.error("the analysis workers could not start: %s", exc)

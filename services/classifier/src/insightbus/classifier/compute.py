@@ -76,6 +76,7 @@ class Compute:
         self._pool: ProcessPoolExecutor | None = None
         self._local: TicketClassifier | None = None  # workers=0
         self.error: str | None = None  # why the models are unavailable, if they are
+        self._warming: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Load the models now, not on the first job."""
@@ -85,16 +86,27 @@ class Compute:
             except ModelUnavailable as exc:
                 self.error = str(exc)
         else:
+            # The workers import scikit-learn and load the models in the background (several
+            # seconds each): the process serves meanwhile, and a job that comes first waits.
             self._pool = self._new_pool()
-            loop = asyncio.get_running_loop()
-            statuses = await asyncio.gather(
-                *(loop.run_in_executor(self._pool, _worker_status) for _ in range(self._workers))
-            )
-            self.error = next((s for s in statuses if s), None)
+            self._warming = asyncio.create_task(self._check_workers(self._pool))
+            return
+        if self.error:
+            log.error("classifier models unavailable; jobs will fail: %s", self.error)
+
+    async def _check_workers(self, pool: ProcessPoolExecutor) -> None:
+        loop = asyncio.get_running_loop()
+        statuses = await asyncio.gather(
+            *(loop.run_in_executor(pool, _worker_status) for _ in range(self._workers))
+        )
+        self.error = next((s for s in statuses if s), None)
         if self.error:
             log.error("classifier models unavailable; jobs will fail: %s", self.error)
 
     async def stop(self) -> None:
+        if self._warming is not None:
+            self._warming.cancel()
+            self._warming = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -107,6 +119,8 @@ class Compute:
         return self._workers + 1 if self._workers > 0 else 1
 
     async def classify(self, tickets: Sequence[Ticket], received_at: datetime) -> Classification:
+        if self._warming is not None:
+            await self._warming  # the models' status is known from here on
         if self.error:
             raise ModelUnavailable(self.error)
         if self._pool is None:
