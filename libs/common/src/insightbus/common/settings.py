@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     # Ticket classification. Model folders: None means the model shipped with the package.
     classifier_model_path: Path | None = None
     sentiment_model_path: Path | None = None
-    classifier_workers: int = Field(default=1, ge=0, le=64)
+    classifier_workers: int = Field(default=2, ge=0, le=64)
     # SLA policy: hours to resolve a ticket, per priority.
     sla_critical_hours: float = Field(default=4, gt=0)
     sla_high_hours: float = Field(default=8, gt=0)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from insightbus.common.events import Envelope, Event, parse
 from insightbus.common.events.sessions import SessionCreated, SessionDeleted
-from insightbus.common.events.tickets import TicketJobEvent
+from insightbus.common.events.tickets import TicketJobEvent, TicketsSubmitted
 from insightbus.common.idempotency import Inbox
 from insightbus.notifier.domain.messages import ticket_job_message, to_message
 from insightbus.notifier.event_log import EventLog
@@ -43,6 +43,8 @@ class Notifications:
         self._told = told  # ticket job messages already pushed (they have no session log)
 
     async def __call__(self, envelope: Envelope) -> None:
+        if envelope.type == TicketsSubmitted.type:
+            return  # nothing to tell anyone yet, and the largest event: not worth parsing
         event = parse(envelope)
         if self._webhooks is not None:
             # First: idempotent by itself, and a failure here retries the whole envelope.

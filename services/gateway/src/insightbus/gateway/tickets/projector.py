@@ -6,7 +6,12 @@ stays as it ended."""
 from __future__ import annotations
 
 from insightbus.common.events import Envelope, UnknownEventType, parse
-from insightbus.common.events.tickets import TicketsClassified, TicketsFailed, TicketsProgressed
+from insightbus.common.events.tickets import (
+    TicketsClassified,
+    TicketsFailed,
+    TicketsProgressed,
+    TicketsSubmitted,
+)
 from insightbus.common.store import Collection
 from insightbus.gateway.tickets.service import OPEN
 
@@ -16,6 +21,8 @@ class TicketJobProjector:
         self._jobs = jobs
 
     async def __call__(self, envelope: Envelope) -> None:
+        if envelope.type == TicketsSubmitted.type:
+            return  # our own, and the largest: not worth parsing
         try:
             event = parse(envelope)
         except UnknownEventType:
