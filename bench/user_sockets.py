@@ -9,7 +9,9 @@ its bus, and each socket's owner is told: the notifier's whole per-user path, fr
 (through every consumer of the topic) to the socket. Two rounds:
 
 - burst: all the events in one append, as if every user's job ended in the same instant;
-- steady: the same number of events spread over ``--spread`` seconds.
+- steady: the same number of events spread over ``--spread`` seconds;
+- socket layer: the same notifications pushed straight into the notifier's user hub at once,
+  without the bus: the floor that sockets, client and machine set for a burst.
 
 Latency is from an event's publication to its socket's receipt (one machine, one clock; the
 publish time rides in the event). Memory per connection is the server's RSS with every
@@ -74,6 +76,7 @@ async def serve(port: int, data_dir: str, profile: str | None) -> None:
     from insightbus.common.events.topics import TICKETS
     from insightbus.common.runtime import create_app
     from insightbus.common.settings import Settings
+    from insightbus.notifier.service import NotifierService
 
     settings = Settings(data_dir=Path(data_dir), jwt_secret=SECRET, port=port)
     process = build_process(settings)
@@ -98,7 +101,14 @@ async def serve(port: int, data_dir: str, profile: str | None) -> None:
         elif line[0] == "fire":
             count, spread_s = int(line[1]), float(line[2])
             started = time.time()
-            if spread_s == 0:  # one burst: every user's event in one append
+            if spread_s < 0:  # the socket layer alone: straight into the notifier's user hub
+                notifier = next(x for x in process.services if isinstance(x, NotifierService))
+                for i in range(count):
+                    notifier.users.notify(
+                        f"user-{i}",
+                        {"type": "tickets_classified", "file_name": f"{time.time():.6f}"},
+                    )
+            elif spread_s == 0:  # one burst: every user's event in one append
                 envelopes = [Envelope.wrap(_event(i), source="bench") for i in range(count)]
                 await process.bus.publish_many(TICKETS, envelopes)
             else:  # a steady stream over spread_s
@@ -166,6 +176,7 @@ async def clients(
 
     burst, burst_publish_s = await round_(0)
     steady, _ = await round_(spread)
+    direct, _ = await round_(-1)
     for socket in sockets:
         await socket.close()
     return {
@@ -178,6 +189,8 @@ async def clients(
         "burst_latency_p50_ms": round(statistics.median(burst), 1),
         "burst_latency_p99_ms": round(burst[int(0.99 * (len(burst) - 1))], 1),
         "burst_latency_max_ms": round(burst[-1], 1),
+        "socket_layer_burst_p50_ms": round(statistics.median(direct), 1),
+        "socket_layer_burst_p99_ms": round(direct[int(0.99 * (len(direct) - 1))], 1),
         "steady_rate_per_s": round(users / spread),
         "steady_latency_p50_ms": round(statistics.median(steady), 1),
         "steady_latency_p99_ms": round(steady[int(0.99 * (len(steady) - 1))], 1),

@@ -114,6 +114,11 @@ class NotifierService:
     def connections(self) -> int:
         return self._hub.connections
 
+    @property
+    def users(self) -> UserHub:
+        """The per-user sockets (the benchmark pushes through it to time the socket layer)."""
+        return self._users
+
     async def _handle(self, envelope: Envelope) -> None:
         if self._handler is None:
             raise RuntimeError("notifier not started")
