@@ -3,6 +3,7 @@ nothing may depend on the in-process bus."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from contextlib import aclosing
@@ -42,6 +43,13 @@ async def test_the_session_flow_runs_over_kafka(stack_factory: StackFactory, kaf
         await upload(client, session_id, "session.json", json.dumps(TRANSCRIPT).encode())
         messages = await watch_until_complete(stack.ws_url, session_id, token, timeout=60)
         assert messages[-1]["type"] == "analysis_complete"
+        # The gateway's read model is another consumer group: it may trail the socket.
+        async with asyncio.timeout(30):
+            while True:
+                r = await client.get(f"/api/v1/sessions/{session_id}/analysis/status")
+                if r.json()["data"]["status"] == "completed":
+                    break
+                await asyncio.sleep(0.1)
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         assert emotions["total"] == sum(m["type"] == "new_emotion" for m in messages) > 0
         items = (await client.get(f"/api/v1/sessions/{session_id}/action-items")).json()["data"]
