@@ -67,9 +67,13 @@ async def _caller(request: Request) -> str:
             if user_id is None:
                 raise unauthorized("invalid or revoked API key")
             return user_id
+    return _token_user(request)
+
+
+def _token_user(request: Request) -> str:
     token = _Bearer.token(request, "authentication required")
     try:
-        return context.verifier.verify(token).subject
+        return context_of(request).verifier.verify(token).subject
     except InvalidToken as exc:
         raise unauthorized(str(exc)) from None
 
@@ -78,11 +82,7 @@ class AccessTokenUser(_Bearer):
     """The id of the user whose access token the request carries; 401 otherwise."""
 
     async def __call__(self, request: Request) -> str:
-        token = self.token(request, "authentication required")
-        try:
-            return context_of(request).verifier.verify(token).subject
-        except InvalidToken as exc:
-            raise unauthorized(str(exc)) from None
+        return _token_user(request)
 
 
 class TokenOrApiKeyUser(_Bearer):

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
+from fastapi import Request, status
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+from insightbus.common.web import ApiError, bad_request
 
 #: What a form may carry besides the file (boundaries, part headers, small fields).
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -61,6 +64,46 @@ def boundary_of(content_type: str | None) -> bytes:
     if not boundary:
         raise MalformedMultipart("the multipart Content-Type has no boundary")
     return boundary
+
+
+def too_large(max_bytes: int) -> ApiError:
+    return ApiError(
+        status.HTTP_413_CONTENT_TOO_LARGE,
+        f"the file is larger than the limit of {max_bytes} bytes",
+        {"max_bytes": max_bytes},
+    )
+
+
+async def read_upload(
+    request: Request,
+    max_bytes: int,
+    *,
+    field: str,
+    accept_filename: Callable[[str], object] = lambda _: None,
+) -> UploadedFile:
+    """The request's file in ``field``, or the API error that says what is wrong with it."""
+    try:
+        boundary = boundary_of(request.headers.get("content-type"))
+        check_declared_length(request.headers.get("content-length"), max_bytes)
+        return await read_file_field(
+            request.stream(),
+            boundary,
+            field=field,
+            max_bytes=max_bytes,
+            accept_filename=accept_filename,
+        )
+    except UploadTooLarge as exc:
+        raise too_large(exc.limit) from None
+    except (MissingFile, NotMultipart) as exc:
+        # A body that is not multipart has no file part either: the same 422 as FastAPI's
+        # for a missing field. 415 is kept for file types we cannot parse.
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            str(exc),
+            [{"loc": ["body", field], "msg": "field required", "type": "missing"}],
+        ) from None
+    except MalformedMultipart as exc:
+        raise bad_request(str(exc)) from None
 
 
 async def read_file_field(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from insightbus.common.web import ApiError, Success, bad_request, ok
+from insightbus.common.web import ApiError, Success, ok
 from insightbus.gateway.content import multipart
 from insightbus.gateway.deps import Content, Context, OwnedSession
 from insightbus.gateway.domain.content import (
@@ -59,7 +59,12 @@ async def upload_content(
     request: Request, session: OwnedSession, context: Context, content: Content
 ) -> JSONResponse:
     try:
-        upload = await _read_upload(request, context.settings.max_upload_bytes)
+        upload = await multipart.read_upload(
+            request,
+            context.settings.max_upload_bytes,
+            field=FILE_FIELD,
+            accept_filename=format_of,  # a wrong type is refused before its first byte
+        )
         accepted = await content.accept(session, upload.filename, upload.data)
     except UnsupportedFormat as exc:
         raise ApiError(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(exc)) from None
@@ -73,30 +78,3 @@ async def upload_content(
         },
         status.HTTP_202_ACCEPTED,
     )
-
-
-async def _read_upload(request: Request, max_bytes: int) -> multipart.UploadedFile:
-    try:
-        boundary = multipart.boundary_of(request.headers.get("content-type"))
-        multipart.check_declared_length(request.headers.get("content-length"), max_bytes)
-        return await multipart.read_file_field(
-            request.stream(),
-            boundary,
-            field=FILE_FIELD,
-            max_bytes=max_bytes,
-            accept_filename=format_of,  # a wrong type is refused before its first byte
-        )
-    except multipart.UploadTooLarge as exc:
-        raise ApiError(
-            status.HTTP_413_CONTENT_TOO_LARGE, str(exc), {"max_bytes": exc.limit}
-        ) from None
-    except (multipart.MissingFile, multipart.NotMultipart) as exc:
-        # A body that is not multipart has no file part either: the same 422 as FastAPI's
-        # for a missing field. 415 is kept for file types we cannot parse.
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            str(exc),
-            [{"loc": ["body", FILE_FIELD], "msg": "field required", "type": "missing"}],
-        ) from None
-    except multipart.MalformedMultipart as exc:
-        raise bad_request(str(exc)) from None

@@ -111,26 +111,18 @@ async def get_job(session_id: str, user_id: CurrentUser, tickets: Tickets) -> JS
     return ok(await tickets.job(user_id, session_id))
 
 
-def _too_large(max_bytes: int) -> ApiError:
-    return ApiError(
-        status.HTTP_413_CONTENT_TOO_LARGE,
-        f"the file is larger than the limit of {max_bytes} bytes",
-        {"max_bytes": max_bytes},
-    )
-
-
 async def _read_json(request: Request, max_bytes: int) -> tuple[bytes, str, str | None]:
     # base64 grows a file by a third; the rest of the JSON is small.
     limit = max_bytes * 4 // 3 + 64 * 1024
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise _too_large(max_bytes)
+        raise multipart.too_large(max_bytes)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_large(max_bytes)
+            raise multipart.too_large(max_bytes)
         chunks.append(chunk)
     try:
         body = UploadRequest.model_validate_json(b"".join(chunks))
@@ -147,27 +139,12 @@ async def _read_json(request: Request, max_bytes: int) -> tuple[bytes, str, str 
             [{"loc": ["body", "csv_content"], "msg": "invalid base64", "type": "value_error"}],
         ) from None
     if len(raw) > max_bytes:
-        raise _too_large(max_bytes)
+        raise multipart.too_large(max_bytes)
     return raw, body.file_name, body.callback_url
 
 
 async def _read_multipart(request: Request, max_bytes: int) -> tuple[bytes, str, str | None]:
-    try:
-        boundary = multipart.boundary_of(request.headers.get("content-type"))
-        multipart.check_declared_length(request.headers.get("content-length"), max_bytes)
-        upload = await multipart.read_file_field(
-            request.stream(), boundary, field=FILE_FIELD, max_bytes=max_bytes
-        )
-    except multipart.UploadTooLarge:
-        raise _too_large(max_bytes) from None
-    except (multipart.MissingFile, multipart.NotMultipart) as exc:
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            str(exc),
-            [{"loc": ["body", FILE_FIELD], "msg": "field required", "type": "missing"}],
-        ) from None
-    except multipart.MalformedMultipart as exc:
-        raise ApiError(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+    upload = await multipart.read_upload(request, max_bytes, field=FILE_FIELD)
     callback_url = upload.fields.get("callback_url", "").strip() or None
     return upload.data, (upload.filename or "tickets.csv")[:MAX_FILE_NAME], callback_url
 
