@@ -6,7 +6,7 @@ import pytest
 
 from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
 from insightbus.gateway.domain.rate_limit import FixedWindowLimiter
-from insightbus.gateway.identity import AccessTokenVerifier
+from insightbus.common.auth import AccessTokenVerifier
 
 
 def test_a_client_gets_limit_requests_per_window_from_its_first_request() -> None:
@@ -89,7 +89,7 @@ def test_a_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     verifier = AccessTokenVerifier(tokens)
     access, claims = tokens.issue("u", TokenKind.access)
     verifier.verify(access)
-    monkeypatch.setattr("insightbus.gateway.identity.time.time", lambda: claims.expires_at + 1)
+    monkeypatch.setattr("insightbus.common.auth.verifier.time.time", lambda: claims.expires_at + 1)
 
     def expired(*_: object) -> None:
         raise InvalidToken("token expired")  # what the codec says at that time

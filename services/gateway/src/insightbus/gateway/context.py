@@ -10,7 +10,7 @@ from insightbus.gateway.analysis_views.service import AnalysisViews
 from insightbus.gateway.auth.service import AuthService
 from insightbus.gateway.content.service import ContentService
 from insightbus.gateway.credentials.service import Credentials
-from insightbus.gateway.identity import AccessTokenVerifier
+from insightbus.common.auth import AccessTokenVerifier
 from insightbus.gateway.sessions.service import SessionService
 from insightbus.gateway.tickets.service import TicketService
 

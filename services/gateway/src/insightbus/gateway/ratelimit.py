@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from insightbus.common.auth import bearer_token
 from insightbus.gateway.domain.rate_limit import Decision, FixedWindowLimiter
-from insightbus.gateway.identity import AccessTokenVerifier
+from insightbus.common.auth import AccessTokenVerifier
 
 log = logging.getLogger(__name__)
 

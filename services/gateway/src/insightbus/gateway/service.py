@@ -31,7 +31,7 @@ from insightbus.gateway.context import GatewayContext
 from insightbus.gateway.credentials.routes import router as credentials_router
 from insightbus.gateway.credentials.service import Credentials
 from insightbus.gateway.domain.rate_limit import FixedWindowLimiter
-from insightbus.gateway.identity import AccessTokenVerifier
+from insightbus.common.auth import AccessTokenVerifier
 from insightbus.gateway.ratelimit import RateLimitMiddleware
 from insightbus.gateway.sessions.routes import router as sessions_router
 from insightbus.gateway.sessions.service import SessionService

@@ -8,8 +8,10 @@ from insightbus.common.auth.tokens import (
     bearer_token,
     resolve_secret,
 )
+from insightbus.common.auth.verifier import AccessTokenVerifier
 
 __all__ = [
+    "AccessTokenVerifier",
     "InvalidToken",
     "TokenClaims",
     "TokenCodec",

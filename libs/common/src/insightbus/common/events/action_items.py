@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from insightbus.common.events import topics
-from insightbus.common.events.envelope import Event
+from insightbus.common.events.envelope import SessionScoped
 
 ActionItemStatus = Literal["open", "done", "dismissed"]
 
@@ -27,14 +27,9 @@ class ActionItem(BaseModel):
     updated_at: datetime
 
 
-class ActionItemEvent(Event):
+class ActionItemEvent(SessionScoped):
     topic = topics.ACTION_ITEMS
-    session_id: str
-    user_id: str
     action_item: ActionItem
-
-    def key(self) -> str:
-        return self.session_id
 
 
 class ActionItemCreated(ActionItemEvent):

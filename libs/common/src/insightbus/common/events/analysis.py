@@ -7,19 +7,14 @@ from typing import Any, Literal
 from pydantic import Field
 
 from insightbus.common.events import topics
-from insightbus.common.events.envelope import Event
+from insightbus.common.events.envelope import SessionScoped
 
 AnalysisStage = Literal["received", "segmenting", "emotions", "topics", "insights", "completed"]
 
 
-class AnalysisEvent(Event):
+class AnalysisEvent(SessionScoped):
     topic = topics.ANALYSIS
-    session_id: str
-    user_id: str
     content_id: str
-
-    def key(self) -> str:
-        return self.session_id
 
 
 class AnalysisProgressed(AnalysisEvent):

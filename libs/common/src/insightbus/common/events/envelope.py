@@ -36,6 +36,17 @@ class Event(BaseModel):
         raise NotImplementedError
 
 
+class SessionScoped(Event):
+    """An event about one session (or ticket job, which clients know by a session id) of one
+    user: keyed by the session, so that its events stay in order on one partition."""
+
+    session_id: str
+    user_id: str
+
+    def key(self) -> str:
+        return self.session_id
+
+
 class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -75,3 +86,22 @@ class Envelope(BaseModel):
     @classmethod
     def from_bytes(cls, raw: bytes) -> Self:
         return cls.model_validate_json(raw)
+
+
+#: Room the envelope around an event's data takes on the bus.
+ENVELOPE_OVERHEAD_BYTES = 4096
+
+
+class EventTooLarge(ValueError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"the event is {size} bytes; the bus takes {limit}")
+        self.size = size
+        self.limit = limit
+
+
+def ensure_fits(event: Event, max_message_bytes: int) -> None:
+    """Raise ``EventTooLarge`` unless ``event`` fits on the bus in its envelope. Measured as
+    serialized: data can grow several times larger than the file it came from."""
+    size = len(event.__pydantic_serializer__.to_json(event))
+    if size + ENVELOPE_OVERHEAD_BYTES > max_message_bytes:
+        raise EventTooLarge(size, max_message_bytes)

@@ -8,16 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from insightbus.common.events import topics
-from insightbus.common.events.envelope import Event
+from insightbus.common.events.envelope import SessionScoped
 
 
-class SessionEvent(Event):
+class SessionEvent(SessionScoped):
     topic = topics.SESSIONS
-    session_id: str
-    user_id: str
-
-    def key(self) -> str:
-        return self.session_id
 
 
 class SessionCreated(SessionEvent):

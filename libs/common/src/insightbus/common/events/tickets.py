@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from insightbus.common.events import topics
-from insightbus.common.events.envelope import Event
+from insightbus.common.events.envelope import SessionScoped
 
 Level = Literal["low", "medium", "high"]
 Priority = Literal["critical", "high", "medium", "low"]
@@ -54,13 +54,8 @@ class UnclassifiedTicket(BaseModel):
     reason: str
 
 
-class TicketJobEvent(Event):
+class TicketJobEvent(SessionScoped):
     topic = topics.TICKETS
-    session_id: str
-    user_id: str
-
-    def key(self) -> str:
-        return self.session_id
 
 
 class TicketsSubmitted(TicketJobEvent):

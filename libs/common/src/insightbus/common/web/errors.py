@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from insightbus.common import errors
 from insightbus.common.web.responses import ApiError, error_response
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,33 @@ def _phrase(status_code: int) -> str:
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return error_response(exc.status_code, exc.message, exc.details, exc.headers)
+
+
+#: The status code of each kind of domain error (a subclass answers as its nearest base).
+STATUS_OF_ERROR: dict[type[errors.DomainError], int] = {
+    errors.BadRequest: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.TooLarge: 413,
+    errors.Unsupported: 415,
+    errors.Invalid: 422,
+    errors.Unavailable: 503,
+}
+
+
+def status_of(exc: errors.DomainError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF_ERROR:
+            return STATUS_OF_ERROR[kind]
+    return 400
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, errors.Unauthenticated) else None
+    return error_response(status_of(exc), exc.message, exc.details, headers)
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -49,6 +77,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

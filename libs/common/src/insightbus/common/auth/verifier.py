@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from insightbus.common.auth import InvalidToken, TokenClaims, TokenCodec, TokenKind
+from insightbus.common.auth.tokens import InvalidToken, TokenClaims, TokenCodec, TokenKind
 
 DEFAULT_CAPACITY = 4096
 

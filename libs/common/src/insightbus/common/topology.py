@@ -1,0 +1,85 @@
+"""The topology as data: what each service publishes and what it consumes.
+
+Every service declares one ``ServiceTopology`` in its ``entrypoints/bus.py``: the event
+types it publishes and its consumers, ``(group, topic) -> {event type: handler}``. Its
+bootstrap hands the table to ``subscribe``, the only place that calls ``bus.subscribe``,
+so the table is the whole truth (``tests/test_topology.py`` checks that, and that every
+event type in the catalog has a producer and a consumer). ``insightbus topology`` prints it.
+
+A handler is a plain function of the service's application object (its use cases, built by
+its bootstrap), the envelope and the parsed event: the table can then be read, printed and
+tested without building anything (cosmicpython's ``EVENT_HANDLERS``, Sentry's
+``KAFKA_CONSUMERS``). Event types a group receives but has no handler for are acknowledged
+unparsed: cheap, and forward compatible with types added to a topic later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from insightbus.common.bus import MessageBus
+from insightbus.common.events import REGISTRY, Envelope, Event, parse
+
+A = TypeVar("A")
+
+#: ``handler(app, envelope, event)``; ``event`` is the parsed payload of ``envelope``.
+EventHandler = Callable[[A, Envelope, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Consumer(Generic[A]):
+    """One consumer group's reading of one topic."""
+
+    group: str
+    topic: str
+    handlers: Mapping[str, EventHandler[A]]
+
+    def __post_init__(self) -> None:
+        for event_type in self.handlers:
+            if not any(t == event_type for t, _ in REGISTRY):
+                raise ValueError(f"{self.group}: no event type {event_type!r} in the catalog")
+
+
+@dataclass(frozen=True)
+class ServiceTopology(Generic[A]):
+    service: str
+    publishes: tuple[type[Event], ...]
+    consumers: tuple[Consumer[A], ...] = ()
+
+    def edges(self) -> Iterator[tuple[str, str, str]]:
+        """``(group, topic, event type)`` for every handled event type."""
+        for consumer in self.consumers:
+            for event_type in consumer.handlers:
+                yield consumer.group, consumer.topic, event_type
+
+
+def subscribe(bus: MessageBus, topology: ServiceTopology[A], app: Callable[[], A]) -> None:
+    """Register the service's consumer groups on ``bus``, one subscription per group.
+
+    ``app`` returns the service's application object when an envelope arrives (it exists
+    only once the service has started; before that the call raises and the bus retries).
+    """
+    groups: dict[str, dict[tuple[str, str], EventHandler[A]]] = {}
+    for consumer in topology.consumers:
+        table = groups.setdefault(consumer.group, {})
+        for event_type, handler in consumer.handlers.items():
+            table[(consumer.topic, event_type)] = handler
+    for group, table in groups.items():
+        topics = tuple(dict.fromkeys(topic for topic, _ in table))
+        bus.subscribe(group, topics, _dispatcher(table, app))
+
+
+def _dispatcher(
+    table: Mapping[tuple[str, str], EventHandler[A]], app: Callable[[], A]
+) -> Callable[[Envelope], Awaitable[None]]:
+    by_type = {event_type: handler for (_, event_type), handler in table.items()}
+
+    async def dispatch(envelope: Envelope) -> None:
+        handler = by_type.get(envelope.type)
+        if handler is None:
+            return  # received, not needed: not even parsed
+        await handler(app(), envelope, parse(envelope))
+
+    return dispatch
