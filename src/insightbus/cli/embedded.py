@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from insightbus.analysis.service import build_analysis
-from insightbus.classifier.service import build_classifier
+from insightbus.analysis.bootstrap import build_analysis
+from insightbus.classifier.bootstrap import build_classifier
 from insightbus.common.auth import TokenCodec
 from insightbus.common.runtime import Process, Service, create_app, make_bus, make_store
 from insightbus.common.settings import Settings
-from insightbus.gateway.service import build_gateway
-from insightbus.notifier.service import build_notifier
+from insightbus.gateway.bootstrap import build_gateway
+from insightbus.notifier.bootstrap import build_notifier
 
 
 def build_process(settings: Settings) -> Process:
