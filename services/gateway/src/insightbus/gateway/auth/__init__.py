@@ -1,1 +1,0 @@
-"""Accounts, passwords and tokens (access + rotating refresh tokens in families)."""

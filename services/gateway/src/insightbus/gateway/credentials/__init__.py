@@ -1,1 +1,0 @@
-"""API keys and request-signing secrets: the credentials a user manages."""

@@ -1,1 +1,0 @@
-"""A user's sessions; each also carries the analysis status of its latest upload."""

@@ -1,1 +1,0 @@
-"""Ticket classification jobs: signed CSV uploads in, classified tickets out."""
