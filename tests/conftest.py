@@ -1,10 +1,13 @@
-"""Fixtures for end-to-end tests: the real ``insightbus`` command on a free loopback port."""
+"""Fixtures for end-to-end tests: the real ``insightbus`` command on a free loopback port.
+
+Each stack runs in a process group of its own and dies with the test run (see
+``insightbus.common.testing.processes``): a killed run leaves no stack or worker behind.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +19,13 @@ from typing import Protocol
 import httpx
 import pytest
 
+from insightbus.common.testing import processes
+from insightbus.common.testing.factories import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "insightbus"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+__all__ = ["CLI", "ROOT", "RunningStack", "StackFactory", "free_port", "start_stack"]
 
 
 @dataclass
@@ -34,9 +36,8 @@ class RunningStack:
     log_path: Path
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 20) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        return self.process.wait(timeout=timeout)
+        """Send ``sig`` and wait for the exit code; then nothing of the stack is left."""
+        return processes.stop(self.process, sig, timeout)
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -47,24 +48,23 @@ def start_stack(
 ) -> RunningStack:
     port = port or free_port()
     log_path = data_dir.parent / f"stack-{port}.log"
-    log_file = log_path.open("ab")
-    process = subprocess.Popen(
+    process = processes.start(
         [str(CLI), "up", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
+        log=log_path,
         env={**os.environ, "INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "10000", **(env or {})},
     )
     stack = RunningStack(process, f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            stack.stop(signal.SIGKILL)
             raise RuntimeError(f"insightbus up exited with {process.returncode}:\n{stack.logs()}")
         try:
             if httpx.get(f"{stack.base_url}/health", timeout=1).status_code == 200:
                 return stack
         except httpx.HTTPError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.1)  # polling for the server to come up, not waiting for an absence
     stack.stop(signal.SIGKILL)
     raise RuntimeError(f"insightbus up did not become healthy:\n{stack.logs()}")
 
@@ -80,6 +80,7 @@ class StackFactory(Protocol):
 
 @pytest.fixture
 def stack_factory(tmp_path: Path) -> Iterator[StackFactory]:
+    """Stacks of the test's own (restarts, settings of their own); stopped afterwards."""
     started: list[RunningStack] = []
 
     def factory(
@@ -91,5 +92,16 @@ def stack_factory(tmp_path: Path) -> Iterator[StackFactory]:
 
     yield factory
     for stack in started:
-        if stack.process.poll() is None:
-            stack.stop(signal.SIGKILL)
+        stack.stop(signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """One stack for the tests of a module that do not conflict: each test signs up users of
+    its own, so they share nothing but the process (starting one costs seconds)."""
+    running = start_stack(
+        tmp_path_factory.mktemp("stack") / "data",
+        {"INSIGHTBUS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'},
+    )
+    yield running
+    running.stop(signal.SIGKILL)

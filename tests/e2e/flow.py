@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Any
@@ -81,9 +82,11 @@ async def watch_until_complete(
     *,
     last_event_id: str | None = None,
     timeout: float = 30,
+    subscribed: asyncio.Event | None = None,
 ) -> list[dict[str, Any]]:
-    """Every message on the session's socket up to and including ``analysis_complete``."""
-    import asyncio
+    """Every message on the session's socket up to and including ``analysis_complete``.
+    ``subscribed`` is set once the socket is live (its ping answered): what is published
+    from then on reaches it live, not by replay."""
 
     query = f"?last_event_id={last_event_id}" if last_event_id else ""
     messages: list[dict[str, Any]] = []
@@ -91,9 +94,14 @@ async def watch_until_complete(
         f"{ws_url}/api/v1/sessions/{session_id}/events{query}",
         additional_headers={"Authorization": f"Bearer {token}"},
     ) as ws:
+        if subscribed is not None:
+            await ws.send(json.dumps({"type": "ping"}))
         async with asyncio.timeout(timeout):
             while True:
                 message = json.loads(await ws.recv())
+                if message["type"] == "pong" and subscribed is not None:
+                    subscribed.set()
+                    continue
                 messages.append(message)
                 if message["type"] in ("analysis_complete", "analysis_failed"):
                     return messages

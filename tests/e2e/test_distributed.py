@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from insightbus.common.testing import processes
 from insightbus.common.testing.secantus import run_secantus
 from insightbus.common.testing.tansu import run_tansu
 from tests.conftest import free_port
@@ -39,7 +40,7 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         bootstrap = stack.enter_context(run_tansu())
         mongo = stack.enter_context(run_secantus())
         ports = {name: free_port() for name in SERVICES}
-        processes: dict[str, subprocess.Popen[bytes]] = {}
+        running: dict[str, subprocess.Popen[bytes]] = {}
         for name in SERVICES:
             env = {
                 **os.environ,
@@ -54,16 +55,14 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 "INSIGHTBUS_DATA_DIR": str(logs / name),
                 "INSIGHTBUS_ANALYSIS_WORKERS": "1",
             }
-            log = (logs / f"{name}.log").open("wb")
-            processes[name] = subprocess.Popen(
+            running[name] = processes.start(
                 [sys.executable, "-m", f"insightbus.{name}.main"],
+                log=logs / f"{name}.log",
                 env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
             )
-            stack.callback(_stop, processes[name])
+            stack.callback(processes.stop, running[name])
         for name in SERVICES:
-            _wait_healthy(name, ports[name], processes[name], logs / f"{name}.log")
+            _wait_healthy(name, ports[name], running[name], logs / f"{name}.log")
         yield ports
 
 
@@ -79,14 +78,6 @@ def _wait_healthy(name: str, port: int, process: subprocess.Popen[bytes], log: P
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{name} did not become healthy:\n{log.read_text(errors='replace')}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 async def test_services_in_separate_processes_share_nothing_but_the_bus(

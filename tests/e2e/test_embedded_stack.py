@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import StackFactory
+from tests.conftest import RunningStack, StackFactory
 from tests.e2e.flow import (
     TRANSCRIPT,
     create_session,
@@ -23,13 +23,15 @@ from tests.e2e.flow import (
 )
 
 
-async def test_upload_is_analysed_live_and_readable(stack_factory: StackFactory) -> None:
-    stack = stack_factory()
+async def test_upload_is_analysed_live_and_readable(stack: RunningStack) -> None:
     client, token, _ = await signed_up_client(stack.base_url)
     async with aclosing(client):
         session_id = await create_session(client)
-        watcher = asyncio.create_task(watch_until_complete(stack.ws_url, session_id, token))
-        await asyncio.sleep(0.2)  # let the socket subscribe; late joiners are covered below
+        subscribed = asyncio.Event()
+        watcher = asyncio.create_task(
+            watch_until_complete(stack.ws_url, session_id, token, subscribed=subscribed)
+        )
+        await asyncio.wait_for(subscribed.wait(), 10)  # live, not replayed: late joiners below
         await upload(client, session_id, "session.json", json.dumps(TRANSCRIPT).encode())
         messages = await watcher
 
@@ -71,9 +73,8 @@ async def test_upload_is_analysed_live_and_readable(stack_factory: StackFactory)
 
 
 async def test_late_client_gets_everything_and_resumes_after_last_event(
-    stack_factory: StackFactory,
+    stack: RunningStack,
 ) -> None:
-    stack = stack_factory()
     client, token, _ = await signed_up_client(stack.base_url)
     async with aclosing(client):
         session_id = await create_session(client)
@@ -89,8 +90,7 @@ async def test_late_client_gets_everything_and_resumes_after_last_event(
         assert [m["id"] for m in rest] == [m["id"] for m in everything[3:]]
 
 
-async def test_other_users_cannot_see_or_watch_a_session(stack_factory: StackFactory) -> None:
-    stack = stack_factory()
+async def test_other_users_cannot_see_or_watch_a_session(stack: RunningStack) -> None:
     owner, _, _ = await signed_up_client(stack.base_url)
     stranger, stranger_token, _ = await signed_up_client(stack.base_url)
     async with aclosing(owner), aclosing(stranger):
@@ -130,8 +130,7 @@ async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(
         assert after == before and after["total"] > 0
 
 
-async def test_health_metrics_and_docs_are_served(stack_factory: StackFactory) -> None:
-    stack = stack_factory()
+async def test_health_metrics_and_docs_are_served(stack: RunningStack) -> None:
     async with httpx.AsyncClient(base_url=stack.base_url, timeout=10) as client:
         health = (await client.get("/health")).json()
         assert health["data"]["status"] == "ok"

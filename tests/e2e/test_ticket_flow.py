@@ -12,14 +12,13 @@ from standardwebhooks import Webhook
 from websockets.asyncio.client import connect
 
 from services.notifier.tests.receiver import running_receiver
-from tests.conftest import StackFactory
+from tests.conftest import RunningStack
 from tests.e2e.flow import generated_ticket_job, signed_up_client, ticket_job_when_ended
 
 PRIORITY_HOURS = {"critical": 4, "high": 8, "medium": 24, "low": 72}
 
 
-async def test_a_generated_file_is_classified_end_to_end(stack_factory: StackFactory) -> None:
-    stack = stack_factory()
+async def test_a_generated_file_is_classified_end_to_end(stack: RunningStack) -> None:
     client, token, user_id = await signed_up_client(stack.base_url)
     async with aclosing(client):
         async with connect(
@@ -56,9 +55,8 @@ async def test_a_generated_file_is_classified_end_to_end(stack_factory: StackFac
             assert completed - timedelta(days=4) < due - timedelta(hours=hours) <= completed
 
 
-async def test_a_callback_url_gets_the_signed_result(stack_factory: StackFactory) -> None:
+async def test_a_callback_url_gets_the_signed_result(stack: RunningStack) -> None:
     async with running_receiver() as receiver:
-        stack = stack_factory(env={"INSIGHTBUS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'})
         client, _, _ = await signed_up_client(stack.base_url)
         async with aclosing(client):
             r = await client.post("/api/v1/webhooks/callback-secret")

@@ -13,6 +13,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from insightbus.common.lifetime import tied_to_this_process
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -50,6 +52,9 @@ def run_secantus(timeout_s: float = 30.0) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Dies with the process that started it, even when that one is SIGKILLed.
+        preexec_fn=tied_to_this_process(),
+        process_group=0,
     )
     url = f"mongodb://127.0.0.1:{port}/?directConnection=true"
     try:

@@ -18,6 +18,8 @@ import threading
 import time
 from collections.abc import Iterator
 
+from insightbus.common.lifetime import tied_to_this_process
+
 
 class TansuUnavailable(RuntimeError):
     """No tansu binary, or it did not come up."""
@@ -92,6 +94,9 @@ def run_tansu(timeout_s: float = 30.0) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Dies with the process that started it, even when that one is SIGKILLed.
+        preexec_fn=tied_to_this_process(),
+        process_group=0,
         env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
     )
     bootstrap = f"127.0.0.1:{port}"
