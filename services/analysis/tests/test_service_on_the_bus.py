@@ -2,45 +2,52 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from insightbus.analysis.service import build_analysis
+from insightbus.analysis.bootstrap import build_analysis
 from insightbus.common.bus.embedded import EmbeddedBus
 from insightbus.common.events import Envelope, parse, topics
 from insightbus.common.events.sessions import ContentBlock, ContentUploaded
 from insightbus.common.settings import Settings
 from insightbus.common.store.sqlite import SqliteStore
+from insightbus.common.testing.factories import Recorder, publish
+
+Started = tuple[EmbeddedBus, Recorder]
 
 
 @pytest.fixture
-async def analysis(tmp_path: Any) -> AsyncIterator[tuple[EmbeddedBus, list[Envelope]]]:
-    bus = EmbeddedBus(None, backoff_s=0.01)
-    store = SqliteStore(None)
-    service = build_analysis(Settings(data_dir=tmp_path), store, bus)
-    out: list[Envelope] = []
+async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    running: list[tuple[EmbeddedBus, SqliteStore, Any]] = []
 
-    async def record(e: Envelope) -> None:
-        out.append(e)
+    async def starter(**overrides: Any) -> Started:
+        settings = Settings(**{"data_dir": tmp_path, "analysis_workers": 0, **overrides})
+        bus = EmbeddedBus(None, backoff_s=0.01)
+        store = SqliteStore(None)
+        service = build_analysis(settings, store, bus)
+        recorder = Recorder()
+        recorder.attach(bus, [topics.ANALYSIS])
+        await store.start()
+        await service.start()
+        await bus.start()
+        running.append((bus, store, service))
+        return bus, recorder
 
-    bus.subscribe("test", [topics.ANALYSIS], record)
-    await store.start()
-    await service.start()
-    await bus.start()
-    yield bus, out
-    await bus.stop()
-    await service.stop()
-    await store.close()
+    yield starter
+    for bus, store, service in running:
+        await bus.stop()
+        await service.stop()
+        await store.close()
 
 
-def upload(*texts: str) -> ContentUploaded:
+def upload(*texts: str, content_id: str = "c1") -> ContentUploaded:
     return ContentUploaded(
         session_id="s1",
         user_id="u1",
-        content_id="c1",
+        content_id=content_id,
         filename="a.json",
         format="json",
         size_bytes=10,
@@ -50,26 +57,28 @@ def upload(*texts: str) -> ContentUploaded:
     )
 
 
-async def until_done(out: list[Envelope], n: int = 1) -> None:
-    async with asyncio.timeout(10):
-        while sum(e.type in ("analysis.completed", "analysis.failed") for e in out) < n:
-            await asyncio.sleep(0.01)
+EXAM = (
+    "I was so scared before the exam.",
+    "I passed! I'm thrilled and grateful.",
+    "I will call my mum tonight.",
+)
 
 
-async def test_content_is_analysed_with_progress_then_results_then_completion(analysis) -> None:
-    bus, out = analysis
-    await bus.publish(
-        topics.SESSIONS,
-        Envelope.wrap(
-            upload(
-                "I was so scared before the exam.",
-                "I passed! I'm thrilled and grateful.",
-                "I will call my mum tonight.",
-            ),
-            source="gateway",
-        ),
-    )
-    await until_done(out)
+def finished(content_id: str) -> Callable[[list[Envelope]], bool]:
+    def done(envelopes: list[Envelope]) -> bool:
+        return any(
+            e.type in ("analysis.completed", "analysis.failed")
+            and e.data["content_id"] == content_id
+            for e in envelopes
+        )
+
+    return done
+
+
+async def test_content_is_analysed_with_progress_then_results_then_completion(start) -> None:
+    bus, recorder = await start()
+    await publish(bus, upload(*EXAM), source="gateway")
+    out = await recorder.wait_for(finished("c1"))
     events = [parse(e) for e in out]  # every one matches its published schema
     types = [e.type for e in out]
     assert types[0] == "analysis.progressed" and types[-1] == "analysis.completed"
@@ -87,20 +96,36 @@ async def test_content_is_analysed_with_progress_then_results_then_completion(an
     assert all(e.key == "s1" and e.source == "analysis" for e in out)
 
 
-async def test_a_redelivered_upload_changes_nothing(analysis) -> None:
-    bus, out = analysis
-    envelope = Envelope.wrap(upload("I am happy today."), source="gateway")
-    await bus.publish(topics.SESSIONS, envelope)
-    await until_done(out)
-    first = list(out)
-    await bus.publish(topics.SESSIONS, envelope)
-    await asyncio.sleep(0.3)
-    assert [e.id for e in out] == [e.id for e in first]
+async def test_a_redelivered_upload_changes_nothing(start) -> None:
+    bus, recorder = await start()
+    envelope = await publish(bus, upload("I am happy today."), source="gateway")
+    first = [e.id for e in await recorder.wait_for(finished("c1"))]
+
+    await bus.publish(topics.SESSIONS, envelope)  # redelivered after success
+    # A sentinel with the same key (same partition, so handled after the redelivery).
+    await publish(bus, upload("I am sad today.", content_id="c2"), source="gateway")
+    out = await recorder.wait_for(finished("c2"))
+    assert [e.id for e in out[: len(first)]] == first
+    assert all(e.data["content_id"] == "c2" for e in out[len(first) :])
 
 
-async def test_content_without_text_fails_with_a_reason(analysis) -> None:
-    bus, out = analysis
-    await bus.publish(topics.SESSIONS, Envelope.wrap(upload("   ", "\n"), source="gateway"))
-    await until_done(out)
+async def test_content_without_text_fails_with_a_reason(start) -> None:
+    bus, recorder = await start()
+    await publish(bus, upload("   ", "\n"), source="gateway")
+    out = await recorder.wait_for(finished("c1"))
     failed = parse(out[-1])
     assert out[-1].type == "analysis.failed" and "no text" in failed.reason
+
+
+async def test_worker_processes_analyse_like_the_in_process_thread(start) -> None:
+    results = []
+    for workers in (0, 2):  # 2: the deployed default, a process pool
+        bus, recorder = await start(analysis_workers=workers)
+        await publish(bus, upload(*EXAM), source="gateway")
+        out = await recorder.wait_for(finished("c1"))
+        completed = [e.data for e in out if e.type == "analysis.completed"]
+        emotions = [e.data for e in out if e.type == "emotion.detected"]
+        assert len(completed) == 1 and emotions
+        completed[0].pop("duration_ms")
+        results.append((completed, emotions))
+    assert results[0] == results[1]

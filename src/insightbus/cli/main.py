@@ -17,7 +17,7 @@ def _port(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from insightbus.analysis import cli as analysis_cli
+    from insightbus.analysis.entrypoints import cli as analysis_cli
     from insightbus.classifier import cli as classifier_cli
 
     parser = argparse.ArgumentParser(
@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     schemas = commands.add_parser("schemas", help="print the JSON schema of every event")
     schemas.set_defaults(run=_schemas)
+
+    topology = commands.add_parser(
+        "topology", help="print who publishes and who consumes each event type"
+    )
+    topology.set_defaults(run=_topology)
 
     analysis_cli.register(commands)
     classifier_cli.register(commands)
@@ -65,6 +70,13 @@ def _schemas(_: argparse.Namespace) -> int:
 
     json.dump(json_schemas(), sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
+    return 0
+
+
+def _topology(_: argparse.Namespace) -> int:
+    from insightbus.cli.topology import render, service_topologies
+
+    print(render(service_topologies()))
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from insightbus.analysis.service import build_analysis
+from insightbus.analysis.bootstrap import build_analysis
 from insightbus.common.runtime import serve, service_app
 from insightbus.common.settings import Settings
 

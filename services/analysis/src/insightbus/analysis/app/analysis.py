@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from insightbus.analysis import compute
-from insightbus.analysis.compute import Compute
+from insightbus.analysis.app.ports import AnalysisSteps
 from insightbus.analysis.domain import (
     ActionItemSuggestion,
     Block,
@@ -23,8 +22,9 @@ from insightbus.analysis.domain import (
     Insight,
     Topic,
 )
+from insightbus.analysis.domain.errors import AnalysisError, NothingToAnalyse
 from insightbus.common.bus import MessageBus
-from insightbus.common.events import Envelope, Event, parse, topics
+from insightbus.common.events import Envelope, Event, topics
 from insightbus.common.events.analysis import (
     ActionItemSuggested,
     AnalysisCompleted,
@@ -44,10 +44,6 @@ SOURCE = "analysis"
 T = TypeVar("T")
 _CHUNK = 256  # segments scored per step
 _IDS = uuid.UUID("6f1c1d0e-3b7a-4c36-9a0b-0c7f1e5d2a90")
-
-
-class AnalysisError(Exception):
-    """The content cannot be analysed; reported as analysis.failed, not retried."""
 
 
 @dataclass
@@ -82,21 +78,18 @@ def stable_id(content_id: str, kind: str, index: int) -> str:
 
 
 class ContentAnalysis:
-    """Handles ContentUploaded for the ``analysis`` consumer group."""
+    """Content uploaded -> the analysis's events (``entrypoints.bus`` hands it the uploads)."""
 
-    def __init__(self, bus: MessageBus, inbox: Inbox, compute: Compute) -> None:
+    def __init__(self, bus: MessageBus, inbox: Inbox, steps: AnalysisSteps) -> None:
         self._bus = bus
         self._inbox = inbox
-        self._compute = compute
+        self._steps = steps
 
-    async def __call__(self, envelope: Envelope) -> None:
-        if envelope.type != ContentUploaded.type:
-            return
+    async def content_uploaded(self, envelope: Envelope, upload: ContentUploaded) -> None:
+        """Analyse it once: a redelivery after success is a no-op."""
         if await self._inbox.seen(envelope.id):
             return
-        event = parse(envelope)
-        assert isinstance(event, ContentUploaded)
-        await self.analyse(envelope, event)
+        await self.analyse(envelope, upload)
         await self._inbox.remember(envelope.id)
 
     async def analyse(self, envelope: Envelope, upload: ContentUploaded) -> None:
@@ -112,16 +105,16 @@ class ContentAnalysis:
         await emitter.emit([progress("received", 5)])
         try:
             blocks = [Block(b.text, b.speaker, b.start, b.end) for b in upload.blocks]
-            segments = await self._run(compute.segments_of, blocks)
+            segments = await self._run("segments", self._steps.segments(blocks))
             if not segments:
-                raise AnalysisError("the content has no text to analyse")
+                raise NothingToAnalyse()
             await emitter.emit([progress("segmenting", 15)])
 
             # Long content is scored in chunks, so progress moves while it is.
             emotions: list[Emotion] = []
             chunks = [segments[i : i + _CHUNK] for i in range(0, len(segments), _CHUNK)]
             for done, chunk in enumerate(chunks, start=1):
-                found = await self._run(compute.emotions_of, chunk)
+                found = await self._run("emotions", self._steps.emotions(chunk))
                 emotions.extend(found)
                 first = len(emotions) - len(found)
                 percent = 15 + (55 - 15) * done // len(chunks)
@@ -129,11 +122,11 @@ class ContentAnalysis:
                     [*self._emotion_events(ids, found, first), progress("emotions", percent)]
                 )
 
-            found_topics = await self._run(compute.topics_of, segments)
+            found_topics = await self._run("topics", self._steps.topics(segments))
             await emitter.emit([*self._topic_events(ids, found_topics), progress("topics", 75)])
 
             insights, actions = await self._run(
-                compute.insights_and_actions_of, segments, emotions, found_topics
+                "insights", self._steps.insights_and_actions(segments, emotions, found_topics)
             )
             await emitter.emit(
                 [
@@ -160,14 +153,15 @@ class ContentAnalysis:
             ]
         )
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+    @staticmethod
+    async def _run(step: str, running: Awaitable[T]) -> T:
         """A CPU-bound domain step, off the event loop; its failures are analysis failures."""
         try:
-            return await self._compute.run(fn, *args)
+            return await running
         except AnalysisError:
             raise
         except Exception as exc:
-            log.exception("analysis step failed", extra={"step": getattr(fn, "__name__", "?")})
+            log.exception("analysis step failed", extra={"step": step})
             raise AnalysisError(f"internal error during analysis ({type(exc).__name__})") from exc
 
     @staticmethod
