@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -98,3 +99,18 @@ async def _dead_letter(
         "event dead-lettered",
         extra={"group": group, "event_id": envelope.id, "event_type": envelope.type},
     )
+
+
+async def drain(tasks: list[asyncio.Task[None]], grace_s: float) -> None:
+    """The graceful stop of every adapter: consumers, told to stop, finish (and commit) the
+    envelope in hand and return; cancelling them would interrupt handlers mid-way. Only one
+    that outlasts ``grace_s`` is cancelled (and, uncommitted, redelivered later)."""
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=grace_s)
+        for task in pending:
+            log.warning("handler still running at stop; cancelled", extra={"task": task.get_name()})
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    tasks.clear()

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from insightbus.common.bus.delivery import deliver
+from insightbus.common.bus.delivery import deliver, drain
 from insightbus.common.bus.port import Handler, Subscription
 from insightbus.common.events import Envelope
 from insightbus.common.observability import metrics
@@ -110,24 +110,11 @@ class EmbeddedBus:
                     )
 
     async def stop(self) -> None:
-        # Consumers finish (and commit) the envelope in hand, then return: cancelling them
-        # would interrupt handlers mid-way. Only one that outlasts the grace period is
-        # cancelled (and, uncommitted, redelivered after a restart).
         self._stopping = True
         for wakeups in self._wakeups.values():
             for wakeup in wakeups:
                 wakeup.set()
-        if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=_STOP_GRACE_S)
-            for task in pending:
-                log.warning(
-                    "handler still running at stop; cancelled", extra={"task": task.get_name()}
-                )
-                task.cancel()
-            for task in self._tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        self._tasks.clear()
+        await drain(self._tasks, _STOP_GRACE_S)
         self._wakeups.clear()
         if self._db is not None:
             self._db.close()

@@ -30,7 +30,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.protocol.group import LeaveGroupRequest
 
-from insightbus.common.bus.delivery import deliver
+from insightbus.common.bus.delivery import deliver, drain
 from insightbus.common.bus.port import Handler, Subscription
 from insightbus.common.events import Envelope
 from insightbus.common.events.topics import dead_letter
@@ -117,17 +117,7 @@ class KafkaBus:
         # Each member finishes the envelope in hand and commits it; the rest of its batch
         # is fetched again, from the committed offset, by whoever owns the partition next.
         self._stopping.set()
-        if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=self._stop_grace_s)
-            for task in pending:
-                log.warning(
-                    "handler still running at stop; cancelled", extra={"task": task.get_name()}
-                )
-                task.cancel()
-            for task in self._tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        self._tasks.clear()
+        await drain(self._tasks, self._stop_grace_s)
         for member in self._members:
             await member.close(self._producer)
         self._members.clear()
