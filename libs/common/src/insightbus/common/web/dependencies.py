@@ -112,6 +112,13 @@ def page_params(default: int, maximum: int) -> Callable[..., Awaitable[PageParam
     ) -> PageParams:
         return PageParams(limit, offset)
 
+    # This module's annotations are strings (``from __future__ import annotations``), which
+    # FastAPI resolves in the module's globals, where ``maximum`` is not: give it the objects.
+    params.__annotations__ = {
+        "limit": Annotated[int, Query(ge=1, le=maximum, description="page size")],
+        "offset": Annotated[int, Query(ge=0, le=MAX_OFFSET)],
+        "return": PageParams,
+    }
     return params
 
 
