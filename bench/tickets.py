@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from insightbus.common.events.tickets import Ticket  # noqa: E402
-from insightbus.gateway.tickets.csv_format import parse_tickets  # noqa: E402
-from insightbus.gateway.tickets.generator import generate_csv  # noqa: E402
+from insightbus.gateway.adapters.corpus import ticket_requests  # noqa: E402
+from insightbus.gateway.domain.tickets.csv_format import parse_tickets  # noqa: E402
+from insightbus.gateway.domain.tickets.generator import generate_csv  # noqa: E402
 from tests.conftest import start_stack  # noqa: E402
 
 UPLOAD_S: list[float] = []  # how long each upload request took (until its 202)
@@ -81,7 +82,7 @@ async def pipeline(base_url: str, body: bytes) -> tuple[float, dict[str, object]
         client.headers["Authorization"] = f"Bearer {r.json()['data']['access_token']}"
         secret = (await client.post("/api/v1/signing-secret")).json()["data"]["signing_secret"]
         # Warm-up: the classifier's workers load their models in the background at start.
-        await one_job(client, secret, generate_csv(10, datetime.now(UTC)))
+        await one_job(client, secret, generate_csv(10, datetime.now(UTC), ticket_requests()))
         elapsed, job = await one_job(client, secret, body)
         assert job["status"] == "completed", job
         return elapsed, job["results"]
@@ -101,7 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=10_000)
     args = parser.parse_args()
-    body = generate_csv(args.tickets, datetime.now(UTC))
+    body = generate_csv(args.tickets, datetime.now(UTC), ticket_requests())
     tickets = parse_tickets(body, max_rows=args.tickets)
 
     with tempfile.TemporaryDirectory() as tmp:

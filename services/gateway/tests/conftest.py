@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +13,13 @@ from fastapi import FastAPI
 
 from insightbus.common.auth import TokenCodec
 from insightbus.common.bus.embedded import EmbeddedBus
-from insightbus.common.events import Envelope, Event, parse, topics
+from insightbus.common.events import Envelope, Event, topics
 from insightbus.common.runtime import Process, create_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import Collection
 from insightbus.common.store.sqlite import SqliteStore
-from insightbus.gateway.service import build_gateway
+from insightbus.common.testing.factories import Recorder, auth, publish
+from insightbus.gateway.bootstrap import build_gateway
 
 SECRET = "x" * 40
 
@@ -28,7 +28,7 @@ SECRET = "x" * 40
 class Harness:
     client: httpx.AsyncClient
     bus: EmbeddedBus
-    events: list[Envelope] = field(default_factory=list)
+    recorder: Recorder = field(default_factory=Recorder)
     app: FastAPI | None = None
     store: SqliteStore | None = None
 
@@ -60,28 +60,7 @@ class Harness:
         return str(r.json()["data"]["session"]["id"])
 
     async def publish(self, event: Event) -> Envelope:
-        envelope = Envelope.wrap(event, source="analysis")
-        await self.bus.publish(event.topic, envelope)
-        return envelope
-
-    def parsed(self, type_: str) -> list[Any]:
-        return [parse(e) for e in self.events if e.type == type_]
-
-    async def wait_for(self, check: Callable[[], Any], timeout: float = 5.0) -> Any:
-        async with asyncio.timeout(timeout):
-            while not (result := await _maybe_await(check())):
-                await asyncio.sleep(0.01)
-        return result
-
-
-async def _maybe_await(value: Any) -> Any:
-    if asyncio.iscoroutine(value):
-        return await value
-    return value
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+        return await publish(self.bus, event, source="analysis")
 
 
 @pytest.fixture
@@ -100,16 +79,12 @@ async def harness(settings: Settings, bus_partitions: int) -> AsyncIterator[Harn
     bus = EmbeddedBus(None, partitions=bus_partitions, backoff_s=0.01)
     store = SqliteStore(None)
     service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
-    recorded: list[Envelope] = []
-
-    async def record(envelope: Envelope) -> None:
-        recorded.append(envelope)
-
-    bus.subscribe("test-recorder", [topics.SESSIONS, topics.ACTION_ITEMS, topics.TICKETS], record)
+    recorder = Recorder()
+    recorder.attach(bus, [topics.SESSIONS, topics.ACTION_ITEMS, topics.TICKETS])
     app = create_app(
         Process(settings, bus=bus, stores={"gateway": store}, services=[service]), title="t"
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            yield Harness(client, bus, recorded, app=app, store=store)
+            yield Harness(client, bus, recorder, app=app, store=store)

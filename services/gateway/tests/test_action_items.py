@@ -7,7 +7,8 @@ from typing import Any
 from insightbus.common.events import parse
 from insightbus.common.events.action_items import ActionItem, ActionItemEvent
 from insightbus.common.events.analysis import ActionItemSuggested
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth, eventually
+from services.gateway.tests.conftest import Harness
 
 
 async def items_path(harness: Harness, token: str) -> str:
@@ -119,9 +120,9 @@ async def test_every_change_publishes_the_item_as_it_is_now(harness: Harness) ->
     await harness.client.delete(f"{path}/{item['id']}", headers=auth(token))
 
     def published() -> list[Any]:
-        return [e for e in harness.events if e.type.startswith("action_item.")]
+        return [e for e in harness.recorder.envelopes if e.type.startswith("action_item.")]
 
-    await harness.wait_for(lambda: len(published()) == 3)
+    await eventually(lambda: len(published()) == 3)
     envelopes = published()
     events = [parse(e) for e in envelopes]
     assert all(isinstance(e, ActionItemEvent) for e in events)
@@ -157,9 +158,7 @@ async def test_a_suggestion_the_user_deleted_does_not_come_back(harness: Harness
     )
     envelope = await harness.publish(suggestion)
     path = f"/api/v1/sessions/{session_id}/action-items"
-    listed = await harness.wait_for(
-        lambda: _items(harness, token, path, lambda items: len(items) == 1)
-    )
+    listed = await eventually(lambda: _items(harness, token, path, lambda items: len(items) == 1))
     assert listed[0]["source"] == "analysis" and listed[0]["id"] == "s-1"
     assert "I will call my sister." in listed[0]["description"]
     assert "Client" in listed[0]["description"]
@@ -170,12 +169,12 @@ async def test_a_suggestion_the_user_deleted_does_not_come_back(harness: Harness
     await harness.publish(
         ActionItemSuggested(**{**suggestion.model_dump(), "action_item_id": "s-2"})
     )
-    listed = await harness.wait_for(
+    listed = await eventually(
         lambda: _items(harness, token, path, lambda items: any(i["id"] == "s-2" for i in items))
     )
     assert [i["id"] for i in listed] == ["s-2"]
-    await harness.wait_for(lambda: len(harness.parsed("action_item.created")) == 2)
-    created = [e.action_item.id for e in harness.parsed("action_item.created")]
+    await eventually(lambda: len(harness.recorder.of_type("action_item.created")) == 2)
+    created = [e.action_item.id for e in harness.recorder.of_type("action_item.created")]
     assert created == ["s-1", "s-2"]
 
 

@@ -14,7 +14,8 @@ from insightbus.common.events.analysis import (
     InsightGenerated,
     TopicDetected,
 )
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth, eventually
+from services.gateway.tests.conftest import Harness
 
 
 async def get_data(harness: Harness, token: str, path: str, **params: Any) -> Any:
@@ -74,7 +75,7 @@ async def test_only_the_latest_upload_drives_the_status_but_every_result_is_kept
         )
     )
     status_path = f"/api/v1/sessions/{session_id}/analysis/status"
-    await harness.wait_for(
+    await eventually(
         lambda: _has(harness, token, status_path, status="processing", content_id=first)
     )
 
@@ -87,7 +88,7 @@ async def test_only_the_latest_upload_drives_the_status_but_every_result_is_kept
     await harness.publish(AnalysisProgressed(**old, stage="emotions", progress=55))
     await harness.publish(emotion(old, "old-1", "joy", 0))  # same key: after the progress
     emotions_path = f"/api/v1/sessions/{session_id}/emotions"
-    items = (await harness.wait_for(lambda: _total(harness, token, emotions_path, 1)))["items"]
+    items = (await eventually(lambda: _total(harness, token, emotions_path, 1)))["items"]
     assert items[0]["content_id"] == first
     status = await get_data(harness, token, status_path)
     assert status["status"] == "pending" and status["content_id"] == second
@@ -103,12 +104,10 @@ async def test_progress_never_goes_back(harness: Harness) -> None:
     await harness.publish(AnalysisProgressed(**ids, stage="emotions", progress=55))  # late
     await harness.publish(AnalysisProgressed(**ids, stage="insights", progress=95))
     path = f"/api/v1/sessions/{session_id}/analysis/status"
-    await harness.wait_for(lambda: _has(harness, token, path, progress=95))
+    await eventually(lambda: _has(harness, token, path, progress=95))
     await harness.publish(AnalysisProgressed(**ids, stage="topics", progress=75))
     await harness.publish(emotion(ids, "sentinel", "joy", 0))
-    await harness.wait_for(
-        lambda: _total(harness, token, f"/api/v1/sessions/{session_id}/emotions", 1)
-    )
+    await eventually(lambda: _total(harness, token, f"/api/v1/sessions/{session_id}/emotions", 1))
     status = await get_data(harness, token, path)
     assert (status["progress"], status["stage"]) == (95, "insights")
     session = await get_data(harness, token, f"/api/v1/sessions/{session_id}")
@@ -148,7 +147,7 @@ async def test_events_of_unknown_deleted_or_foreign_sessions_are_ignored(
     await harness.publish(emotion(mine, "e-live", "joy", 0))
 
     path = f"/api/v1/sessions/{live}/emotions"
-    items = (await harness.wait_for(lambda: _total(harness, token, path, 1)))["items"]
+    items = (await eventually(lambda: _total(harness, token, path, 1)))["items"]
     assert [e["id"] for e in items] == ["e-live"]
     assert (await get_data(harness, token, f"/api/v1/sessions/{live}/analysis/status"))[
         "status"
@@ -156,7 +155,7 @@ async def test_events_of_unknown_deleted_or_foreign_sessions_are_ignored(
     for name in ("emotions", "action_items"):
         assert await (await harness.collection(name)).count({"session_id": doomed}) == 0
     assert await (await harness.collection("action_items")).count() == 0
-    assert harness.parsed("action_item.created") == []
+    assert harness.recorder.of_type("action_item.created") == []
 
 
 async def test_deleting_a_session_deletes_its_read_models(harness: Harness) -> None:
@@ -177,9 +176,7 @@ async def test_deleting_a_session_deletes_its_read_models(harness: Harness) -> N
     await harness.client.post(
         f"/api/v1/sessions/{session_id}/action-items", json={"title": "x"}, headers=auth(token)
     )
-    await harness.wait_for(
-        lambda: _total(harness, token, f"/api/v1/sessions/{session_id}/insights", 1)
-    )
+    await eventually(lambda: _total(harness, token, f"/api/v1/sessions/{session_id}/insights", 1))
     counts = {
         name: await (await harness.collection(name)).count({"session_id": session_id})
         for name in ("contents", "emotions", "topics", "insights", "action_items")
@@ -190,7 +187,7 @@ async def test_deleting_a_session_deletes_its_read_models(harness: Harness) -> N
     assert r.json()["data"] == {"id": session_id, "deleted": True}
     for name in counts:
         assert await (await harness.collection(name)).count({"session_id": session_id}) == 0
-    deleted = await harness.wait_for(lambda: harness.parsed("session.deleted"))
+    deleted = await eventually(lambda: harness.recorder.of_type("session.deleted"))
     assert (deleted[0].session_id, deleted[0].user_id) == (session_id, user_id)
 
 
@@ -218,9 +215,9 @@ async def test_results_are_ordered_and_filtered(harness: Harness) -> None:
     ):
         await harness.publish(event)
     base = f"/api/v1/sessions/{session_id}"
-    await harness.wait_for(lambda: _total(harness, token, f"{base}/emotions", 3))
-    await harness.wait_for(lambda: _total(harness, token, f"{base}/topics", 2))
-    await harness.wait_for(lambda: _total(harness, token, f"{base}/insights", 1))
+    await eventually(lambda: _total(harness, token, f"{base}/emotions", 3))
+    await eventually(lambda: _total(harness, token, f"{base}/topics", 2))
+    await eventually(lambda: _total(harness, token, f"{base}/insights", 1))
 
     listed = await get_data(harness, token, f"{base}/emotions")
     assert [(e["segment"], e["name"]) for e in listed["items"]] == [
@@ -282,7 +279,7 @@ async def test_a_redelivered_result_replaces_rather_than_duplicates(harness: Har
     await harness.publish(emotion(ids, "e1", "joy", 0))  # the same result, a new envelope
     await harness.publish(emotion(ids, "e2", "fear", 1))
     path = f"/api/v1/sessions/{session_id}/emotions"
-    listed = await harness.wait_for(lambda: _total(harness, token, path, 2))
+    listed = await eventually(lambda: _total(harness, token, path, 2))
     assert [e["id"] for e in listed["items"]] == ["e1", "e2"]
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth
+from services.gateway.tests.conftest import Harness
 
 
 async def test_register_returns_the_user_and_refuses_a_duplicate_email(harness: Harness) -> None:

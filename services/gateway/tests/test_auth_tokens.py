@@ -10,7 +10,8 @@ import jwt
 import pytest
 
 from insightbus.common.auth import TokenCodec, TokenKind
-from services.gateway.tests.conftest import SECRET, Harness, auth
+from insightbus.common.testing.factories import auth
+from services.gateway.tests.conftest import SECRET, Harness
 
 
 async def test_an_unknown_email_costs_a_password_check_too(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth
+from services.gateway.tests.conftest import Harness
 
 
 async def test_an_api_key_authenticates_until_it_is_revoked(harness: Harness) -> None:

@@ -6,8 +6,9 @@ import httpx
 import pytest
 
 from insightbus.common.settings import Settings
-from insightbus.gateway.sessions.service import SessionService
-from services.gateway.tests.conftest import SECRET, Harness, auth
+from insightbus.common.testing.factories import auth
+from insightbus.gateway.app.sessions import Sessions
+from services.gateway.tests.conftest import SECRET, Harness
 
 LIMIT = 4
 
@@ -30,7 +31,7 @@ async def test_a_500_is_an_envelope_with_rate_headers_and_no_internals(
     async def broken(*_: object) -> None:
         raise RuntimeError("secret connection string mongodb://user:pw@db")
 
-    monkeypatch.setattr(SessionService, "owned", broken)
+    monkeypatch.setattr(Sessions, "owned", broken)
     assert harness.app is not None
     transport = httpx.ASGITransport(app=harness.app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:

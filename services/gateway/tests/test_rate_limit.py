@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from insightbus.common.settings import Settings
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth
+from services.gateway.tests.conftest import Harness
 
 
 @pytest.fixture

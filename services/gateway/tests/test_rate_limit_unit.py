@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
+from insightbus.common.auth import AccessTokenVerifier, InvalidToken, TokenCodec, TokenKind
 from insightbus.gateway.domain.rate_limit import FixedWindowLimiter
-from insightbus.common.auth import AccessTokenVerifier
 
 
 def test_a_client_gets_limit_requests_per_window_from_its_first_request() -> None:

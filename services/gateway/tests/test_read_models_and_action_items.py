@@ -13,7 +13,8 @@ from insightbus.common.events.analysis import (
     EmotionDetected,
     TopicDetected,
 )
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth, eventually
+from services.gateway.tests.conftest import Harness
 
 
 async def _uploaded(harness: Harness) -> tuple[str, str, str, str]:
@@ -29,7 +30,7 @@ async def _uploaded(harness: Harness) -> tuple[str, str, str, str]:
         files={"file": ("a.txt", b"hello")},
         headers=auth(token),
     )
-    created = await harness.wait_for(lambda: harness.parsed("session.created"))
+    created = await eventually(lambda: harness.recorder.of_type("session.created"))
     return token, created[0].user_id, session_id, r.json()["data"]["content_id"]
 
 
@@ -45,13 +46,13 @@ async def test_status_follows_the_analysis_and_never_goes_back(harness: Harness)
     path = f"/api/v1/sessions/{session_id}/analysis/status"
 
     await harness.publish(AnalysisProgressed(**ids, stage="emotions", progress=40))
-    status = await harness.wait_for(lambda: _status_is(harness, token, path, "processing"))
+    status = await eventually(lambda: _status_is(harness, token, path, "processing"))
     assert status["progress"] == 40 and status["stage"] == "emotions"
 
     await harness.publish(
         AnalysisCompleted(**ids, emotions=1, topics=0, insights=0, action_items=0, duration_ms=3)
     )
-    await harness.wait_for(lambda: _status_is(harness, token, path, "completed"))
+    await eventually(lambda: _status_is(harness, token, path, "completed"))
     # A late progress event (redelivered) must not reopen it.
     await harness.publish(AnalysisProgressed(**ids, stage="topics", progress=60))
     await harness.publish(
@@ -71,7 +72,7 @@ async def test_a_failed_analysis_reports_its_reason(harness: Harness) -> None:
         )
     )
     path = f"/api/v1/sessions/{session_id}/analysis/status"
-    status = await harness.wait_for(lambda: _status_is(harness, token, path, "failed"))
+    status = await eventually(lambda: _status_is(harness, token, path, "failed"))
     assert status["error"] == "no text"
 
 
@@ -102,9 +103,7 @@ async def test_emotions_are_stored_once_and_filterable(harness: Harness) -> None
         )
     )
     path = f"/api/v1/sessions/{session_id}/emotions"
-    await harness.wait_for(
-        lambda: _count(harness, token, f"/api/v1/sessions/{session_id}/topics", 1)
-    )
+    await eventually(lambda: _count(harness, token, f"/api/v1/sessions/{session_id}/topics", 1))
     everything = await _get(harness, token, path)
     assert everything["total"] == 2
     assert everything["items"][0] == {
@@ -146,8 +145,8 @@ async def test_suggested_action_items_become_action_items_once(harness: Harness)
     envelope = await harness.publish(suggestion)
     await harness.bus.publish(suggestion.topic, envelope)  # redelivery of the same envelope
     path = f"/api/v1/sessions/{session_id}/action-items"
-    await harness.wait_for(lambda: _count(harness, token, path, 1))
-    created = await harness.wait_for(lambda: harness.parsed("action_item.created"))
+    await eventually(lambda: _count(harness, token, path, 1))
+    created = await eventually(lambda: harness.recorder.of_type("action_item.created"))
     assert isinstance(created[0], ActionItemCreated)
     assert (
         created[0].action_item.title == "Call your sister"
@@ -155,7 +154,7 @@ async def test_suggested_action_items_become_action_items_once(harness: Harness)
     )
     items = (await _get(harness, token, path))["items"]
     assert items[0]["id"] == "a1" and items[0]["status"] == "open"
-    assert len(harness.parsed("action_item.created")) == 1
+    assert len(harness.recorder.of_type("action_item.created")) == 1
 
 
 async def test_action_items_crud_emits_events(harness: Harness) -> None:
@@ -195,10 +194,10 @@ async def test_action_items_crud_emits_events(harness: Harness) -> None:
     assert (
         await harness.client.delete(f"{path}/{item['id']}", headers=auth(token))
     ).status_code == 404
-    await harness.wait_for(lambda: harness.parsed("action_item.deleted"))
-    kinds = [e.type for e in harness.events if e.type.startswith("action_item.")]
+    await eventually(lambda: harness.recorder.of_type("action_item.deleted"))
+    kinds = [e.type for e in harness.recorder.envelopes if e.type.startswith("action_item.")]
     assert kinds == ["action_item.created", "action_item.updated", "action_item.deleted"]
-    updated = harness.parsed("action_item.updated")[0]
+    updated = harness.recorder.of_type("action_item.updated")[0]
     assert updated.action_item.status == "done" and updated.session_id == session_id
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from insightbus.common.events.sessions import ContentUploaded, SessionCreated, SessionDeleted
 from insightbus.common.settings import Settings
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth, eventually
+from services.gateway.tests.conftest import Harness
 
 
 async def test_create_list_get_and_delete_a_session(harness: Harness) -> None:
@@ -19,7 +20,7 @@ async def test_create_list_get_and_delete_a_session(harness: Harness) -> None:
     assert r.status_code == 201
     session = r.json()["data"]["session"]
     assert session["title"] == "Monday" and session["status"] == "created" and session["created_at"]
-    created = await harness.wait_for(lambda: harness.parsed("session.created"))
+    created = await eventually(lambda: harness.recorder.of_type("session.created"))
     assert isinstance(created[0], SessionCreated) and created[0].session_id == session["id"]
 
     got = await harness.client.get(f"/api/v1/sessions/{session['id']}", headers=auth(token))
@@ -30,7 +31,7 @@ async def test_create_list_get_and_delete_a_session(harness: Harness) -> None:
     assert (
         await harness.client.get(f"/api/v1/sessions/{session['id']}", headers=auth(token))
     ).status_code == 404
-    deleted = await harness.wait_for(lambda: harness.parsed("session.deleted"))
+    deleted = await eventually(lambda: harness.recorder.of_type("session.deleted"))
     assert isinstance(deleted[0], SessionDeleted)
 
 
@@ -78,9 +79,11 @@ async def _upload(
     assert r.status_code == 202, r.text
     data = r.json()["data"]
     assert data["status"] == "pending" and data["session_id"] == session_id
-    uploads = await harness.wait_for(
+    uploads = await eventually(
         lambda: [
-            e for e in harness.parsed("content.uploaded") if e.content_id == data["content_id"]
+            e
+            for e in harness.recorder.of_type("content.uploaded")
+            if e.content_id == data["content_id"]
         ]
     )
     return uploads[0]
@@ -161,7 +164,7 @@ async def test_bad_uploads_get_a_clear_error(
     )
     assert r.status_code == status, r.text
     assert message in r.json()["error"]
-    assert harness.parsed("content.uploaded") == []
+    assert harness.recorder.of_type("content.uploaded") == []
 
 
 async def test_a_missing_file_field_is_a_validation_error(harness: Harness) -> None:
@@ -211,8 +214,8 @@ async def test_the_request_correlation_id_travels_with_the_event(harness: Harnes
         headers={**auth(token), "X-Correlation-Id": "trace-123"},
     )
     assert r.headers["x-correlation-id"] == "trace-123"
-    await harness.wait_for(lambda: harness.parsed("session.created"))
-    created = next(e for e in harness.events if e.type == "session.created")
+    await eventually(lambda: harness.recorder.of_type("session.created"))
+    created = next(e for e in harness.recorder.envelopes if e.type == "session.created")
     assert created.correlation_id == "trace-123"
 
 

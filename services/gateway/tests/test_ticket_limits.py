@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from insightbus.common.settings import Settings
-from services.gateway.tests.conftest import SECRET, Harness, auth
+from insightbus.common.testing.factories import auth
+from services.gateway.tests.conftest import SECRET, Harness
 from services.gateway.tests.test_tickets import (
     CSV_HEADER,
     signed_headers,

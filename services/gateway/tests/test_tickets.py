@@ -23,7 +23,8 @@ from insightbus.common.events.tickets import (
     TicketsSubmitted,
     UnclassifiedTicket,
 )
-from services.gateway.tests.conftest import Harness, auth
+from insightbus.common.testing.factories import auth, eventually
+from services.gateway.tests.conftest import Harness
 
 CSV_HEADER = "issue_key,summary,description,reporter,created_at\n"
 
@@ -117,7 +118,7 @@ async def test_a_generated_file_is_realistic_signed_and_uploads_as_is(harness: H
         "total_tickets": 200,
         "message": "Classification job created",
     }
-    submitted = await harness.wait_for(lambda: harness.parsed("tickets.submitted"))
+    submitted = await eventually(lambda: harness.recorder.of_type("tickets.submitted"))
     event = submitted[0]
     assert isinstance(event, TicketsSubmitted)
     assert event.session_id == data["session_id"] and len(event.tickets) == 200
@@ -168,7 +169,7 @@ async def test_signatures_are_checked(harness: Harness) -> None:
     # Comment lines are outside the signature: adding some changes nothing.
     r = await upload(harness, token, b"# Note: from the help desk\n" + raw, good)
     assert r.status_code == 202, r.text
-    assert not [e for e in harness.parsed("tickets.submitted") if len(e.tickets) != 3]
+    assert not [e for e in harness.recorder.of_type("tickets.submitted") if len(e.tickets) != 3]
 
 
 async def test_the_previous_secret_works_during_the_overlap(harness: Harness) -> None:
@@ -203,7 +204,7 @@ async def test_malformed_files_get_row_level_details_and_keep_the_nonce(
         (4, None),
         (5, "issue_key"),
     }
-    assert not harness.parsed("tickets.submitted")  # nothing half-accepted
+    assert not harness.recorder.of_type("tickets.submitted")  # nothing half-accepted
 
     for raw, column in ((b"summary,description\nx,y\n", "issue_key"), (b"", None)):
         r = await upload(harness, token, raw, signed_headers(secret, raw))
@@ -242,7 +243,7 @@ async def test_multipart_upload_with_an_api_key(harness: Harness) -> None:
     )
     assert r.status_code == 202, r.text
     session_id = r.json()["data"]["session_id"]
-    event = (await harness.wait_for(lambda: harness.parsed("tickets.submitted")))[0]
+    event = (await eventually(lambda: harness.recorder.of_type("tickets.submitted")))[0]
     assert event.file_name == "desk.csv" and event.callback_url is None
     r = await harness.client.get(f"/api/tickets/{session_id}", headers={"X-API-Key": key})
     assert r.status_code == 200
@@ -300,7 +301,7 @@ async def test_the_job_follows_the_classifier(harness: Harness) -> None:
     session_id = (await upload(harness, token, raw, signed_headers(secret, raw))).json()["data"][
         "session_id"
     ]
-    submitted = (await harness.wait_for(lambda: harness.parsed("tickets.submitted")))[0]
+    submitted = (await eventually(lambda: harness.recorder.of_type("tickets.submitted")))[0]
     path = f"/api/tickets/{session_id}"
 
     async def job() -> dict[str, Any]:
@@ -310,13 +311,11 @@ async def test_the_job_follows_the_classifier(harness: Harness) -> None:
 
     base = {"session_id": session_id, "user_id": submitted.user_id}
     await harness.publish(TicketsProgressed(**base, processed=4, total=10))
-    progressing = await harness.wait_for(
-        lambda: _when(job(), lambda j: j["status"] == "processing")
-    )
+    progressing = await eventually(lambda: _when(job(), lambda j: j["status"] == "processing"))
     assert progressing["progress"] == {"processed": 4, "total": 10, "percent": 40}
 
     await harness.publish(_classified(submitted))
-    done = await harness.wait_for(lambda: _when(job(), lambda j: j["status"] == "completed"))
+    done = await eventually(lambda: _when(job(), lambda j: j["status"] == "completed"))
     assert done["results"]["total_tickets"] == 10
     assert done["results"]["counts_by_priority"] == {"medium": 9}
     assert done["results"]["processing_time_ms"] == 12.5
@@ -351,9 +350,7 @@ async def test_the_job_follows_the_classifier(harness: Harness) -> None:
             error_message="m",
         )
     )
-    await harness.wait_for(
-        lambda: _when(_job(harness, token, marker), lambda j: j["status"] == "failed")
-    )
+    await eventually(lambda: _when(_job(harness, token, marker), lambda j: j["status"] == "failed"))
     assert (await job())["status"] == "completed"
 
     assert (await harness.client.get(path, headers=auth(other))).status_code == 404
@@ -371,7 +368,7 @@ async def test_a_failed_job_says_why(harness: Harness) -> None:
     session_id = (await upload(harness, token, raw, signed_headers(secret, raw))).json()["data"][
         "session_id"
     ]
-    submitted = (await harness.wait_for(lambda: harness.parsed("tickets.submitted")))[0]
+    submitted = (await eventually(lambda: harness.recorder.of_type("tickets.submitted")))[0]
     await harness.publish(
         TicketsFailed(
             session_id=session_id,
@@ -387,7 +384,7 @@ async def test_a_failed_job_says_why(harness: Harness) -> None:
         data = r.json()["data"]
         return data if data["status"] == "failed" else None
 
-    data = await harness.wait_for(failed)
+    data = await eventually(failed)
     assert data["error_message"] == "the category model cannot be loaded"
 
 

@@ -12,7 +12,8 @@ from insightbus.common.events import Event
 from insightbus.common.events.sessions import ContentUploaded
 from insightbus.common.outbox import Outbox
 from insightbus.common.settings import Settings
-from services.gateway.tests.conftest import SECRET, Harness, auth
+from insightbus.common.testing.factories import auth
+from services.gateway.tests.conftest import SECRET, Harness
 
 LIMIT = 2048
 BOUNDARY = "test-boundary-7f3a"
@@ -73,7 +74,7 @@ async def test_an_oversized_upload_is_refused_once_it_crosses_the_limit(harness:
     assert r.json()["details"] == {"max_bytes": LIMIT}
     # The limit is 2 KiB: the third 1 KiB chunk of the file crosses it; nothing more is read.
     assert body.pulled == 4
-    assert harness.parsed("content.uploaded") == []
+    assert harness.recorder.of_type("content.uploaded") == []
 
 
 async def test_a_declared_length_over_the_limit_is_refused_before_reading(

@@ -1,4 +1,4 @@
-"""Composition root of the gateway on its own (the distributed mode).
+"""The gateway on its own (the distributed mode): a tiny entry that calls the bootstrap.
 
 python -m insightbus.gateway.main     # settings from INSIGHTBUS_* variables
 """
@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from insightbus.common.auth import TokenCodec
 from insightbus.common.runtime import serve, service_app
 from insightbus.common.settings import Settings
-from insightbus.gateway.service import build_gateway
+from insightbus.gateway.bootstrap import build_gateway
 
 
 def create_app_from_settings(settings: Settings | None = None) -> FastAPI:

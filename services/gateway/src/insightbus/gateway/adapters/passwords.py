@@ -1,4 +1,6 @@
-"""Password hashing with Argon2id, off the event loop (it is deliberately slow)."""
+"""Password hashing with Argon2id, off the event loop (it is deliberately slow).
+
+Satisfies ``insightbus.gateway.app.ports.PasswordHasher``."""
 
 from __future__ import annotations
 

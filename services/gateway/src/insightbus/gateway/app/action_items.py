@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Final
 
+from insightbus.common.errors import Conflict, NotFound
 from insightbus.common.events import Envelope, utcnow
 from insightbus.common.events.action_items import (
     ActionItem,
@@ -21,19 +24,21 @@ from insightbus.common.events.action_items import (
 )
 from insightbus.common.events.analysis import ActionItemSuggested
 from insightbus.common.events.envelope import new_id
-from insightbus.common.outbox import Outbox
 from insightbus.common.store import Collection, Document, DuplicateKey
-from insightbus.common.web import conflict, not_found
-from insightbus.gateway.action_items.schemas import ActionItemChangesRequest, NewActionItemRequest
-from insightbus.gateway.pagination import PageParams
-from insightbus.gateway.recording import record_or_undo
-from insightbus.gateway.sessions.models import Session
+from insightbus.common.unit_of_work import UnitOfWork
+from insightbus.common.web.dependencies import PageParams
+from insightbus.gateway.domain.sessions import Session
 
 _PRIVATE: Final = ("user_id", "revision", "order")
 # Envelope ids of ActionItemCreated for a suggestion derive from the suggestion's envelope:
 # recording the same suggestion twice yields the same envelope, which consumers drop.
 _SUGGESTION_IDS: Final = uuid.UUID("1d4b0f2e-52c4-4f8e-8c55-3f0f3f0c9a11")
 _TITLE_MAX = 200
+
+
+class ActionItemChanged(Conflict):
+    def __init__(self) -> None:
+        super().__init__("the action item changed meanwhile; reload it and try again")
 
 
 def _item(doc: Document) -> ActionItem:
@@ -49,10 +54,10 @@ def _doc(item: ActionItem, user_id: str, revision: int = 1) -> Document:
     }
 
 
-class ActionItemService:
-    def __init__(self, items: Collection, outbox: Outbox) -> None:
+class ActionItems:
+    def __init__(self, items: Collection, uow: UnitOfWork) -> None:
         self._items = items
-        self._outbox = outbox
+        self._uow = uow
 
     async def list(
         self, session: Session, params: PageParams, status: ActionItemStatus | None = None
@@ -65,61 +70,69 @@ class ActionItemService:
         )
         return [_item(d) for d in docs], await self._items.count(where)
 
-    async def create(self, session: Session, request: NewActionItemRequest) -> ActionItem:
+    async def create(
+        self,
+        session: Session,
+        *,
+        title: str,
+        description: str | None,
+        due_date: datetime | None,
+        status: ActionItemStatus,
+    ) -> ActionItem:
         now = utcnow()
         item = ActionItem(
             id=new_id(),
             session_id=session.id,
-            title=request.title,
-            description=request.description,
-            status=request.status,
-            due_date=request.due_date,
+            title=title,
+            description=description,
+            status=status,
+            due_date=due_date,
             source="user",
             created_at=now,
             updated_at=now,
         )
-        await self._items.insert(_doc(item, session.user_id))
-        await record_or_undo(
-            self._outbox,
-            ActionItemCreated(session_id=session.id, user_id=session.user_id, action_item=item),
-            lambda: self._items.delete({"id": item.id}),
-        )
+        async with self._uow() as change:
+            await change.insert(self._items, _doc(item, session.user_id))
+            change.emit(
+                ActionItemCreated(session_id=session.id, user_id=session.user_id, action_item=item)
+            )
         return item
 
     async def update(
-        self, session: Session, item_id: str, request: ActionItemChangesRequest
+        self, session: Session, item_id: str, changes: Mapping[str, Any]
     ) -> ActionItem:
+        """``changes``: the fields sent (JSON values), and only those."""
         doc = await self._owned(session, item_id)
         # None for an item stored before revisions existed: the filter then matches the
         # missing field (SQLite's IS NULL, Mongo's null), so old items stay editable.
         stored_revision = doc.get("revision")
         revision = int(stored_revision or 0)
-        changes = request.model_dump(mode="json", exclude_unset=True)
-        changes["updated_at"] = utcnow().isoformat()
+        changes = {**changes, "updated_at": utcnow().isoformat()}
         item = _item({**doc, **changes})  # validates the result before anything is written
-        moved = await self._items.update(
-            {"id": item_id, "revision": stored_revision}, {**changes, "revision": revision + 1}
-        )
-        if not moved:
-            await self._owned(session, item_id)  # 404 if it was deleted meanwhile
-            raise conflict("the action item changed meanwhile; reload it and try again")
         before = {k: doc.get(k) for k in changes}
-        await record_or_undo(
-            self._outbox,
-            ActionItemUpdated(session_id=session.id, user_id=session.user_id, action_item=item),
-            lambda: self._items.update(
-                {"id": item_id, "revision": revision + 1}, {**before, "revision": stored_revision}
-            ),
-        )
+        async with self._uow() as change:
+            moved = await change.update(
+                self._items,
+                {"id": item_id, "revision": stored_revision},
+                {**changes, "revision": revision + 1},
+                undo={**before, "revision": stored_revision},
+            )
+            if not moved:
+                await self._owned(session, item_id)  # 404 if it was deleted meanwhile
+                raise ActionItemChanged
+            change.emit(
+                ActionItemUpdated(session_id=session.id, user_id=session.user_id, action_item=item)
+            )
         return item
 
     async def delete(self, session: Session, item_id: str) -> None:
         item = _item(await self._owned(session, item_id))
         # The event first: if the delete then fails, a retry deletes and the duplicate
         # event is harmless; the other order could lose the event.
-        await self._outbox.add(
-            ActionItemDeleted(session_id=session.id, user_id=session.user_id, action_item=item)
-        )
+        async with self._uow() as change:
+            change.emit(
+                ActionItemDeleted(session_id=session.id, user_id=session.user_id, action_item=item)
+            )
         await self._items.delete({"id": item_id})
 
     async def add_suggested(self, event: ActionItemSuggested, envelope: Envelope) -> None:
@@ -140,17 +153,20 @@ class ActionItemService:
             updated_at=now,
         )
         # The event is recorded before the item exists: a crash in between leaves the
-        # item to the redelivery, which records the same envelope again (a no-op).
-        await self._outbox.add(
-            ActionItemCreated(session_id=event.session_id, user_id=event.user_id, action_item=item),
-            correlation_id=envelope.correlation_id,
-            id=uuid.uuid5(_SUGGESTION_IDS, envelope.id).hex,
-        )
+        # item to the redelivery, which records the same envelope again (a no-op). The
+        # correlation id is the suggestion's (the bus sets it while handling it).
+        async with self._uow() as change:
+            change.emit(
+                ActionItemCreated(
+                    session_id=event.session_id, user_id=event.user_id, action_item=item
+                ),
+                id=uuid.uuid5(_SUGGESTION_IDS, envelope.id).hex,
+            )
         with contextlib.suppress(DuplicateKey):
             await self._items.insert(_doc(item, event.user_id))
 
     async def _owned(self, session: Session, item_id: str) -> Document:
         doc = await self._items.find_one({"id": item_id, "session_id": session.id})
         if doc is None:
-            raise not_found("action item")
+            raise NotFound("action item")
         return doc

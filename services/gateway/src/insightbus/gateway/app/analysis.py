@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from insightbus.common.events.analysis import EmotionDetected, InsightGenerated, TopicDetected
 from insightbus.common.store import Collection, Document, Filter
-from insightbus.gateway.pagination import PageParams
+from insightbus.common.web.dependencies import PageParams
 
 # Stored alongside each result for filtering and deletion; not part of the public shape.
 _PRIVATE: Final = frozenset({"session_id", "user_id"})

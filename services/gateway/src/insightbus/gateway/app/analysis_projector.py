@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from insightbus.common.events import Envelope, UnknownEventType, parse, utcnow
+from insightbus.common.events import Envelope, utcnow
 from insightbus.common.events.analysis import (
     ActionItemSuggested,
     AnalysisCompleted,
@@ -29,17 +29,19 @@ from insightbus.common.events.analysis import (
 )
 from insightbus.common.idempotency import Inbox
 from insightbus.common.store import Collection
-from insightbus.gateway.action_items.service import ActionItemService
-from insightbus.gateway.analysis_views.service import AnalysisViews
-from insightbus.gateway.sessions.models import OPEN_ANALYSIS, AnalysisStatus
+from insightbus.gateway.app.action_items import ActionItems
+from insightbus.gateway.app.analysis import AnalysisViews
+from insightbus.gateway.domain.sessions import OPEN_ANALYSIS, AnalysisStatus
 
 
 class AnalysisProjector:
+    """One method per event type (``entrypoints/bus.py`` routes them here)."""
+
     def __init__(
         self,
         sessions: Collection,
         views: AnalysisViews,
-        action_items: ActionItemService,
+        action_items: ActionItems,
         inbox: Inbox,
     ) -> None:
         self._sessions = sessions
@@ -47,36 +49,40 @@ class AnalysisProjector:
         self._action_items = action_items
         self._inbox = inbox
 
-    async def __call__(self, envelope: Envelope) -> None:
-        try:
-            event = parse(envelope)
-        except UnknownEventType:
-            return  # a newer producer's event type: not ours to read yet
-        if not isinstance(event, AnalysisEvent) or not await self._owned(event):
+    async def progressed(self, event: AnalysisProgressed) -> None:
+        if await self._owned(event):
+            await self._move(
+                event,
+                "processing",
+                {"progress": event.progress, "stage": event.stage},
+                not_past=event.progress,
+            )
+
+    async def completed(self, event: AnalysisCompleted) -> None:
+        if await self._owned(event):
+            await self._move(event, "completed", {"progress": 100, "stage": "completed"})
+
+    async def failed(self, event: AnalysisFailed) -> None:
+        if await self._owned(event):
+            await self._move(event, "failed", {"error": event.reason})
+
+    async def emotion(self, event: EmotionDetected) -> None:
+        if await self._owned(event):
+            await self._result(event, self._views.put_emotion(event))
+
+    async def topic(self, event: TopicDetected) -> None:
+        if await self._owned(event):
+            await self._result(event, self._views.put_topic(event))
+
+    async def insight(self, event: InsightGenerated) -> None:
+        if await self._owned(event):
+            await self._result(event, self._views.put_insight(event))
+
+    async def action_item_suggested(self, event: ActionItemSuggested, envelope: Envelope) -> None:
+        if not await self._owned(event) or await self._inbox.seen(envelope.id):
             return
-        match event:
-            case AnalysisProgressed():
-                await self._move(
-                    event,
-                    "processing",
-                    {"progress": event.progress, "stage": event.stage},
-                    not_past=event.progress,
-                )
-            case AnalysisCompleted():
-                await self._move(event, "completed", {"progress": 100, "stage": "completed"})
-            case AnalysisFailed():
-                await self._move(event, "failed", {"error": event.reason})
-            case EmotionDetected():
-                await self._result(event, self._views.put_emotion(event))
-            case TopicDetected():
-                await self._result(event, self._views.put_topic(event))
-            case InsightGenerated():
-                await self._result(event, self._views.put_insight(event))
-            case ActionItemSuggested():
-                if await self._inbox.seen(envelope.id):
-                    return
-                await self._action_items.add_suggested(event, envelope)
-                await self._inbox.remember(envelope.id)
+        await self._action_items.add_suggested(event, envelope)
+        await self._inbox.remember(envelope.id)
 
     async def _owned(self, event: AnalysisEvent) -> bool:
         session = await self._sessions.get(event.session_id)

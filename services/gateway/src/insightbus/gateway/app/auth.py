@@ -8,13 +8,13 @@ hands: the whole family is revoked and everyone holding one must log in again.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
+from insightbus.common.errors import Conflict, Unauthenticated
 from insightbus.common.events import new_id, utcnow
 from insightbus.common.store import Collection, DuplicateKey
-from insightbus.common.web import conflict, unauthorized
-from insightbus.gateway.auth.passwords import Passwords
-from insightbus.gateway.auth.schemas import TokenPairOut, UserOut
+from insightbus.gateway.app.ports import PasswordHasher
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +24,34 @@ REUSED_REFRESH_TOKEN = "refresh token reuse detected; please log in again"  # no
 ACTIVE, SPENT, REVOKED = "active", "spent", "revoked"
 
 
-class AuthService:
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds until the access token expires
+
+
+class Accounts:
     def __init__(
         self,
         users: Collection,
         refresh_tokens: Collection,
         codec: TokenCodec,
-        passwords: Passwords,
+        passwords: PasswordHasher,
     ) -> None:
         self._users = users
         self._refresh_tokens = refresh_tokens
         self._codec = codec
         self._passwords = passwords
 
-    async def register(self, email: str, password: str, name: str) -> UserOut:
+    async def register(self, email: str, password: str, name: str) -> User:
         """``email`` arrives normalized (lower case), which the unique index relies on."""
         user = {
             "id": new_id(),
@@ -49,17 +63,17 @@ class AuthService:
         try:
             await self._users.insert(user)
         except DuplicateKey:
-            raise conflict("an account with this email already exists") from None
-        return UserOut(id=user["id"], email=email, name=name)
+            raise Conflict("an account with this email already exists") from None
+        return User(id=user["id"], email=email, name=name)
 
-    async def login(self, email: str, password: str) -> TokenPairOut:
+    async def login(self, email: str, password: str) -> TokenPair:
         user = await self._users.find_one({"email": email})
         hashed = str(user["password_hash"]) if user is not None else None
         # One message and the same work for an unknown email and a wrong password: verify
         # always runs (against a dummy hash when there is no user), before anything else.
         matched = await self._passwords.verify(hashed, password)
         if user is None or not matched:
-            raise unauthorized(WRONG_CREDENTIALS)
+            raise Unauthenticated(WRONG_CREDENTIALS)
         if hashed is not None and self._passwords.needs_rehash(hashed):
             # The hashing parameters were raised since: upgrade while we have the password.
             await self._users.update(
@@ -67,11 +81,11 @@ class AuthService:
             )
         return await self._issue_pair(str(user["id"]), family=None)
 
-    async def refresh(self, refresh_token: str) -> TokenPairOut:
+    async def refresh(self, refresh_token: str) -> TokenPair:
         try:
             claims = self._codec.verify(refresh_token, TokenKind.refresh)
         except InvalidToken as exc:
-            raise unauthorized(str(exc)) from None
+            raise Unauthenticated(str(exc)) from None
         # Compare-and-set: of two requests with the same token, exactly one spends it.
         spent = await self._refresh_tokens.update(
             {"id": claims.token_id, "state": ACTIVE},
@@ -79,15 +93,15 @@ class AuthService:
         )
         if spent == 0:
             if await self._refresh_tokens.get(claims.token_id) is None:
-                raise unauthorized("invalid token")
+                raise Unauthenticated("invalid token")
             await self._revoke_family(claims.family, claims.subject)
-            raise unauthorized(REUSED_REFRESH_TOKEN)
+            raise Unauthenticated(REUSED_REFRESH_TOKEN)
         pair = await self._issue_pair(claims.subject, family=claims.family)
         # A reuse may have revoked the family while we were issuing: the revocation then
         # missed the token just inserted. Looking after the insert closes that gap.
         if await self._refresh_tokens.count({"family": claims.family, "state": REVOKED}):
             await self._revoke_family(claims.family, claims.subject)
-            raise unauthorized(REUSED_REFRESH_TOKEN)
+            raise Unauthenticated(REUSED_REFRESH_TOKEN)
         return pair
 
     async def _revoke_family(self, family: str, user_id: str) -> None:
@@ -98,7 +112,7 @@ class AuthService:
             "refresh token reused; family revoked", extra={"user_id": user_id, "revoked": revoked}
         )
 
-    async def _issue_pair(self, user_id: str, family: str | None) -> TokenPairOut:
+    async def _issue_pair(self, user_id: str, family: str | None) -> TokenPair:
         access_token, _ = self._codec.issue(user_id, TokenKind.access)
         refresh_token, claims = self._codec.issue(user_id, TokenKind.refresh, family=family)
         await self._refresh_tokens.insert(
@@ -110,7 +124,7 @@ class AuthService:
                 "expires_at": claims.expires_at,
             }
         )
-        return TokenPairOut(
+        return TokenPair(
             access_token=access_token,
             refresh_token=refresh_token,
             expires_in=self._codec.ttl(TokenKind.access),

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 
-from fastapi import status
-
-from insightbus.common.events import new_id, utcnow
+from insightbus.common.errors import NotFound, TooLarge
+from insightbus.common.events import EventTooLarge, ensure_fits, new_id, utcnow
 from insightbus.common.events.sessions import ContentBlock, ContentFormat, ContentUploaded
-from insightbus.common.outbox import Outbox
 from insightbus.common.store import Collection
-from insightbus.common.web import ApiError, not_found
+from insightbus.common.unit_of_work import UnitOfWork
 from insightbus.gateway.domain.content import parse_content
-from insightbus.gateway.sessions.models import Session
-
-log = logging.getLogger(__name__)
+from insightbus.gateway.domain.sessions import Session
 
 #: Below this, parsing on the event loop is cheaper than a hop to a thread.
 _PARSE_INLINE_BYTES = 64 * 1024
-#: Room the envelope around the event's data needs on the bus.
-_ENVELOPE_OVERHEAD_BYTES = 4096
+
+
+class ContentTooLarge(TooLarge):
+    def __init__(self, exc: EventTooLarge) -> None:
+        super().__init__(
+            "the content is too large to analyse in one piece; split it into smaller files",
+            {"event_bytes": exc.size, "max_event_bytes": exc.limit},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +32,22 @@ class Accepted:
     status: str = "pending"
 
 
-class ContentService:
+class Uploads:
     def __init__(
         self,
         contents: Collection,
         sessions: Collection,
-        outbox: Outbox,
+        uow: UnitOfWork,
         *,
         max_event_bytes: int,
     ) -> None:
         self._contents = contents
         self._sessions = sessions
-        self._outbox = outbox
+        self._uow = uow
         self._max_event_bytes = max_event_bytes
 
     async def parse(self, filename: str, raw: bytes) -> tuple[ContentFormat, list[ContentBlock]]:
-        """Raises ``UnsupportedFormat`` or ``MalformedContent`` (pure domain errors)."""
+        """Raises ``UnsupportedFormat`` or ``MalformedContent``."""
         if len(raw) <= _PARSE_INLINE_BYTES:
             return parse_content(filename, raw)
         # Megabytes of regex work would stall every other request on the loop.
@@ -64,67 +65,47 @@ class ContentService:
             size_bytes=len(raw),
             blocks=tuple(blocks),
         )
-        self._check_event_size(event)
-
-        now = utcnow().isoformat(timespec="microseconds")
-        await self._contents.insert(
-            {
-                "id": content_id,
-                "session_id": session.id,
-                "user_id": session.user_id,
-                "filename": event.filename,
-                "format": fmt,
-                "size_bytes": len(raw),
-                "blocks": len(blocks),
-                "created_at": now,
-            }
-        )
-        # The session points at this upload before its event can be published, so the
-        # first progress event of its analysis finds it the latest.
-        moved = await self._sessions.update(
-            {"id": session.id},
-            {
-                "status": "pending",
-                "content_id": content_id,
-                "progress": 0,
-                "stage": None,
-                "error": None,
-                "analysis_updated_at": now,
-                "updated_at": now,
-            },
-        )
-        if not moved:  # deleted since the request began
-            await self._contents.delete({"id": content_id})
-            raise not_found("session")
-        try:
-            await self._outbox.add(event)
-        except Exception:
-            log.exception("could not record an upload's event", extra={"session_id": session.id})
-            await self._undo(session, content_id)
-            # Nothing was accepted, so nothing is lost: the client may simply retry.
-            raise ApiError(
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-                "the upload could not be recorded; please try again",
-            ) from None
-        return Accepted(content_id=content_id, session_id=session.id)
-
-    def _check_event_size(self, event: ContentUploaded) -> None:
         # Blocks travel in the event. Short paragraphs can make the event several times
         # larger than the file, so measure what will actually go on the bus.
-        size = len(event.__pydantic_serializer__.to_json(event))
-        if size + _ENVELOPE_OVERHEAD_BYTES > self._max_event_bytes:
-            raise ApiError(
-                status.HTTP_413_CONTENT_TOO_LARGE,
-                "the content is too large to analyse in one piece; split it into smaller files",
-                {"event_bytes": size, "max_event_bytes": self._max_event_bytes},
-            )
-
-    async def _undo(self, session: Session, content_id: str) -> None:
         try:
-            # Only if no newer upload has replaced ours meanwhile.
-            await self._sessions.update(
-                {"id": session.id, "content_id": content_id}, session.analysis_fields()
+            ensure_fits(event, self._max_event_bytes)
+        except EventTooLarge as exc:
+            raise ContentTooLarge(exc) from None
+
+        now = utcnow().isoformat(timespec="microseconds")
+        # Nothing is accepted unless its event is recorded: the client may simply retry.
+        async with self._uow() as change:
+            await change.insert(
+                self._contents,
+                {
+                    "id": content_id,
+                    "session_id": session.id,
+                    "user_id": session.user_id,
+                    "filename": event.filename,
+                    "format": fmt,
+                    "size_bytes": len(raw),
+                    "blocks": len(blocks),
+                    "created_at": now,
+                },
             )
-            await self._contents.delete({"id": content_id})
-        except Exception:
-            log.exception("could not undo an upload", extra={"session_id": session.id})
+            # The session points at this upload before its event can be published, so the
+            # first progress event of its analysis finds it the latest. Undone only if no
+            # newer upload has replaced ours meanwhile.
+            moved = await change.update(
+                self._sessions,
+                {"id": session.id},
+                {
+                    "status": "pending",
+                    "content_id": content_id,
+                    "progress": 0,
+                    "stage": None,
+                    "error": None,
+                    "analysis_updated_at": now,
+                    "updated_at": now,
+                },
+                undo=session.analysis_fields(),
+            )
+            if not moved:  # deleted since the request began
+                raise NotFound("session")
+            change.emit(event)
+        return Accepted(content_id=content_id, session_id=session.id)

@@ -14,9 +14,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from insightbus.common.errors import Conflict, NotFound
 from insightbus.common.events import utcnow
 from insightbus.common.store import Collection
-from insightbus.common.web import not_found
 
 API_KEY_PREFIX = "ibk_"
 SIGNING_SECRET_PREFIX = "ibs_"  # noqa: S105 (a prefix, not a secret)
@@ -44,8 +44,9 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class TooManyApiKeys(Exception):
-    pass
+class TooManyApiKeys(Conflict):
+    def __init__(self) -> None:
+        super().__init__(f"a user may have at most {MAX_API_KEYS_PER_USER} API keys")
 
 
 class Credentials:
@@ -57,7 +58,7 @@ class Credentials:
 
     async def create_api_key(self, user_id: str, name: str) -> tuple[ApiKeyInfo, str]:
         if await self._api_keys.count({"user_id": user_id}) >= MAX_API_KEYS_PER_USER:
-            raise TooManyApiKeys(f"a user may have at most {MAX_API_KEYS_PER_USER} API keys")
+            raise TooManyApiKeys
         key_id = secrets.token_hex(8)
         key = f"{API_KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
         info = ApiKeyInfo(
@@ -86,7 +87,7 @@ class Credentials:
 
     async def revoke_api_key(self, user_id: str, key_id: str) -> None:
         if not await self._api_keys.delete({"id": key_id, "user_id": user_id}):
-            raise not_found("API key")
+            raise NotFound("API key")
 
     async def user_of_api_key(self, key: str) -> str | None:
         """The owner of a valid, unrevoked key; None for anything else."""

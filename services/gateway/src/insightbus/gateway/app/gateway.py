@@ -1,28 +1,33 @@
-"""Everything the gateway's routes and handlers use, built once per process at start."""
+"""The gateway's application object: its use cases and projectors, built once per process
+at start by ``bootstrap`` and reached by the entrypoints (routes, bus handlers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from insightbus.common.settings import Settings
-from insightbus.gateway.action_items.service import ActionItemService
-from insightbus.gateway.analysis_views.service import AnalysisViews
-from insightbus.gateway.auth.service import AuthService
-from insightbus.gateway.content.service import ContentService
-from insightbus.gateway.credentials.service import Credentials
 from insightbus.common.auth import AccessTokenVerifier
-from insightbus.gateway.sessions.service import SessionService
-from insightbus.gateway.tickets.service import TicketService
+from insightbus.common.settings import Settings
+from insightbus.gateway.app.action_items import ActionItems
+from insightbus.gateway.app.analysis import AnalysisViews
+from insightbus.gateway.app.analysis_projector import AnalysisProjector
+from insightbus.gateway.app.auth import Accounts
+from insightbus.gateway.app.content import Uploads
+from insightbus.gateway.app.credentials import Credentials
+from insightbus.gateway.app.sessions import Sessions
+from insightbus.gateway.app.ticket_projector import TicketJobProjector
+from insightbus.gateway.app.tickets import TicketJobs
 
 
 @dataclass(frozen=True)
-class GatewayContext:
+class Gateway:
     settings: Settings
     verifier: AccessTokenVerifier
-    auth: AuthService
-    sessions: SessionService
-    content: ContentService
-    analysis: AnalysisViews
-    action_items: ActionItemService
+    accounts: Accounts
     credentials: Credentials
-    tickets: TicketService
+    sessions: Sessions
+    uploads: Uploads
+    analysis: AnalysisViews
+    action_items: ActionItems
+    tickets: TicketJobs
+    analysis_projector: AnalysisProjector
+    ticket_projector: TicketJobProjector

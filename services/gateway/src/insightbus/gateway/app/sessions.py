@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from insightbus.common.errors import NotFound
 from insightbus.common.events import new_id, utcnow
 from insightbus.common.events.sessions import SessionCreated, SessionDeleted
-from insightbus.common.outbox import Outbox
 from insightbus.common.store import Collection
-from insightbus.common.web import not_found
-from insightbus.gateway.pagination import PageParams
-from insightbus.gateway.recording import record_or_undo
-from insightbus.gateway.sessions.models import Session
+from insightbus.common.unit_of_work import UnitOfWork
+from insightbus.common.web.dependencies import PageParams
+from insightbus.gateway.domain.sessions import Session
 
 
-class SessionService:
-    def __init__(self, sessions: Collection, derived: Sequence[Collection], outbox: Outbox) -> None:
+class Sessions:
+    def __init__(
+        self, sessions: Collection, derived: Sequence[Collection], uow: UnitOfWork
+    ) -> None:
         self._sessions = sessions
         self._derived = tuple(derived)
-        self._outbox = outbox
+        self._uow = uow
 
     async def create(self, user_id: str, title: str, description: str) -> Session:
         now = utcnow()
@@ -32,12 +33,11 @@ class SessionService:
             created_at=stamp,
             updated_at=stamp,
         )
-        await self._sessions.insert(session.to_doc())
-        await record_or_undo(
-            self._outbox,
-            SessionCreated(session_id=session.id, user_id=user_id, title=title, created_at=now),
-            lambda: self._sessions.delete({"id": session.id}),
-        )
+        async with self._uow() as change:
+            await change.insert(self._sessions, session.to_doc())
+            change.emit(
+                SessionCreated(session_id=session.id, user_id=user_id, title=title, created_at=now)
+            )
         return session
 
     async def owned(self, user_id: str, session_id: str) -> Session:
@@ -45,7 +45,7 @@ class SessionService:
         ids cannot be probed."""
         doc = await self._sessions.find_one({"id": session_id, "user_id": user_id})
         if doc is None:
-            raise not_found("session")
+            raise NotFound("session")
         return Session.from_doc(doc)
 
     async def list(self, user_id: str, params: PageParams) -> tuple[list[Session], int]:
@@ -58,7 +58,8 @@ class SessionService:
     async def delete(self, session: Session) -> None:
         # The event first: once it is recorded the deletion will be known downstream even
         # if we fail halfway; a retried DELETE then finishes the job.
-        await self._outbox.add(SessionDeleted(session_id=session.id, user_id=session.user_id))
+        async with self._uow() as change:
+            change.emit(SessionDeleted(session_id=session.id, user_id=session.user_id))
         # The session next: analysis events still in flight for it are then ignored.
         await self._sessions.delete({"id": session.id})
         for collection in self._derived:

@@ -1,79 +1,64 @@
 """Applies the classifier's reports to the gateway's ticket jobs (consumer group
 "gateway-tickets"). Each change is a compare-and-set on the job's status, so a redelivered
 or late event never moves a job backwards: progress only while open, and an ended job
-stays as it ended."""
+stays as it ended. (``tickets.submitted``, our own and the largest event, is not routed
+here, so it is not even parsed.)"""
 
 from __future__ import annotations
 
-from insightbus.common.events import Envelope, UnknownEventType, parse
-from insightbus.common.events.tickets import (
-    TicketsClassified,
-    TicketsFailed,
-    TicketsProgressed,
-    TicketsSubmitted,
-)
+from insightbus.common.events.tickets import TicketsClassified, TicketsFailed, TicketsProgressed
 from insightbus.common.store import Collection
-from insightbus.gateway.tickets.service import OPEN
+from insightbus.gateway.domain.tickets.jobs import OPEN
 
 
 class TicketJobProjector:
     def __init__(self, jobs: Collection) -> None:
         self._jobs = jobs
 
-    async def __call__(self, envelope: Envelope) -> None:
-        if envelope.type == TicketsSubmitted.type:
-            return  # our own, and the largest: not worth parsing
-        try:
-            event = parse(envelope)
-        except UnknownEventType:
-            return  # a newer producer's event type: not ours to read yet
-        match event:
-            case TicketsProgressed():
-                percent = round(100 * event.processed / event.total) if event.total else 100
-                await self._jobs.update(
-                    {
-                        "id": event.session_id,
-                        "status": {"$in": list(OPEN)},
-                        "progress.processed": {"$lt": event.processed},
-                    },
-                    {
-                        "status": "processing",
-                        "progress": {
-                            "processed": event.processed,
-                            "total": event.total,
-                            "percent": min(percent, 99),  # 100 is "completed"
-                        },
-                    },
-                )
-            case TicketsClassified():
-                await self._jobs.update(
-                    {"id": event.session_id, "status": {"$in": list(OPEN)}},
-                    {
-                        "status": "completed",
-                        "started_at": event.started_at.isoformat(),
-                        "completed_at": event.completed_at.isoformat(),
-                        "results": {
-                            "total_tickets": event.total_tickets,
-                            "classified": len(event.tickets),
-                            "unclassified": len(event.unclassified),
-                            "processing_time_ms": event.processing_time_ms,
-                            "counts_by_category": event.counts_by_category,
-                            "counts_by_priority": event.counts_by_priority,
-                        },
-                        "tickets": [
-                            t.model_dump(mode="json", exclude={"row"}) for t in event.tickets
-                        ],
-                        "unclassified": [u.model_dump(mode="json") for u in event.unclassified],
-                    },
-                )
-            case TicketsFailed():
-                await self._jobs.update(
-                    {"id": event.session_id, "status": {"$in": list(OPEN)}},
-                    {
-                        "status": "failed",
-                        "completed_at": event.failed_at.isoformat(),
-                        "error_message": event.error_message,
-                    },
-                )
-            case _:
-                return
+    async def progressed(self, event: TicketsProgressed) -> None:
+        percent = round(100 * event.processed / event.total) if event.total else 100
+        await self._jobs.update(
+            {
+                "id": event.session_id,
+                "status": {"$in": list(OPEN)},
+                "progress.processed": {"$lt": event.processed},
+            },
+            {
+                "status": "processing",
+                "progress": {
+                    "processed": event.processed,
+                    "total": event.total,
+                    "percent": min(percent, 99),  # 100 is "completed"
+                },
+            },
+        )
+
+    async def classified(self, event: TicketsClassified) -> None:
+        await self._jobs.update(
+            {"id": event.session_id, "status": {"$in": list(OPEN)}},
+            {
+                "status": "completed",
+                "started_at": event.started_at.isoformat(),
+                "completed_at": event.completed_at.isoformat(),
+                "results": {
+                    "total_tickets": event.total_tickets,
+                    "classified": len(event.tickets),
+                    "unclassified": len(event.unclassified),
+                    "processing_time_ms": event.processing_time_ms,
+                    "counts_by_category": event.counts_by_category,
+                    "counts_by_priority": event.counts_by_priority,
+                },
+                "tickets": [t.model_dump(mode="json", exclude={"row"}) for t in event.tickets],
+                "unclassified": [u.model_dump(mode="json") for u in event.unclassified],
+            },
+        )
+
+    async def failed(self, event: TicketsFailed) -> None:
+        await self._jobs.update(
+            {"id": event.session_id, "status": {"$in": list(OPEN)}},
+            {
+                "status": "failed",
+                "completed_at": event.failed_at.isoformat(),
+                "error_message": event.error_message,
+            },
+        )

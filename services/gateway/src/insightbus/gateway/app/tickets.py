@@ -10,7 +10,6 @@ it again with the same nonce works, while a replay of an accepted one gets 409.
 from __future__ import annotations
 
 import base64
-import logging
 import re
 import secrets
 import time
@@ -18,25 +17,38 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import status
-
-from insightbus.common.events import new_id, utcnow
+from insightbus.common.errors import Conflict, NotFound, TooLarge, Unauthenticated
+from insightbus.common.events import EventTooLarge, ensure_fits, new_id, utcnow
 from insightbus.common.events.tickets import TicketsSubmitted
-from insightbus.common.outbox import Outbox
 from insightbus.common.store import Collection, DuplicateKey
-from insightbus.common.urls import UnsafeUrl, check_url_syntax, ensure_public
-from insightbus.common.web import ApiError, not_found, unauthorized
-from insightbus.gateway.credentials.service import Credentials
-from insightbus.gateway.pagination import PageParams
-from insightbus.gateway.tickets import signature
-from insightbus.gateway.tickets.csv_format import parse_tickets
-from insightbus.gateway.tickets.generator import generate_csv
-
-log = logging.getLogger(__name__)
+from insightbus.common.unit_of_work import Change, UnitOfWork
+from insightbus.common.urls import require_public_url
+from insightbus.common.web.dependencies import PageParams
+from insightbus.gateway.app.credentials import Credentials
+from insightbus.gateway.app.ports import TicketRequests
+from insightbus.gateway.domain.tickets import signature
+from insightbus.gateway.domain.tickets.csv_format import parse_tickets
+from insightbus.gateway.domain.tickets.generator import generate_csv
+from insightbus.gateway.domain.tickets.jobs import job_view
 
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
-_ENVELOPE_OVERHEAD_BYTES = 4096
-OPEN = ("pending", "processing")
+
+
+class SignatureRefused(Unauthenticated):
+    """The upload's signature headers are missing, malformed, stale or wrong."""
+
+
+class NonceReused(Conflict):
+    def __init__(self) -> None:
+        super().__init__("this nonce has been used before")
+
+
+class TicketsTooLarge(TooLarge):
+    def __init__(self, exc: EventTooLarge) -> None:
+        super().__init__(
+            "the tickets are too large for one job; split the file",
+            {"event_bytes": exc.size, "max_event_bytes": exc.limit},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,25 +66,27 @@ class Limits:
     allowed_hosts: tuple[str, ...]
 
 
-class TicketService:
+class TicketJobs:
     def __init__(
         self,
         jobs: Collection,
         nonces: Collection,
         credentials: Credentials,
-        outbox: Outbox,
+        uow: UnitOfWork,
         limits: Limits,
+        requests: TicketRequests,
     ) -> None:
         self._jobs = jobs
         self._nonces = nonces
         self._credentials = credentials
-        self._outbox = outbox
+        self._uow = uow
         self._limits = limits
+        self._requests = requests
 
     async def generate(self, user_id: str, count: int) -> dict[str, Any]:
         """A demo file signed with the user's secret, ready to upload as it is."""
         now = utcnow()
-        body = generate_csv(count, now)
+        body = generate_csv(count, now, self._requests())
         session_id = new_id()
         timestamp = str(int(now.timestamp()))
         nonce = secrets.token_urlsafe(24)
@@ -102,7 +116,9 @@ class TicketService:
         await self._verify(user_id, signed, body)
         tickets = parse_tickets(body, max_rows=self._limits.max_rows)
         if callback_url is not None:
-            callback_url = await self._check_callback(callback_url)
+            callback_url = await require_public_url(
+                callback_url, "callback_url", self._limits.allowed_hosts
+            )
 
         now = utcnow()
         session_id = await self._free_session_id(comments.get("x-session-id"))
@@ -114,9 +130,11 @@ class TicketService:
             submitted_at=now,
             tickets=tuple(tickets),
         )
-        self._check_event_size(event)
+        try:
+            ensure_fits(event, self._limits.max_event_bytes)
+        except EventTooLarge as exc:
+            raise TicketsTooLarge(exc) from None
         assert signed.nonce is not None  # checked by _verify
-        await self._spend_nonce(user_id, signed.nonce, now)
         job = {
             "id": session_id,
             "user_id": user_id,
@@ -127,17 +145,11 @@ class TicketService:
             "created_at": now.isoformat(),
             "progress": {"processed": 0, "total": len(tickets), "percent": 0},
         }
-        await self._jobs.insert(job)
-        try:
-            await self._outbox.add(event)
-        except Exception:
-            log.exception("could not record a ticket job's event", extra={"session_id": session_id})
-            await self._jobs.delete({"id": session_id})
-            await self._nonces.delete({"id": f"{user_id}:{signed.nonce}"})
-            raise ApiError(
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-                "the job could not be recorded; please try again",
-            ) from None
+        # The nonce is spent with the job: if the job is not recorded, neither is it.
+        async with self._uow() as change:
+            await self._spend_nonce(change, user_id, signed.nonce, now)
+            await change.insert(self._jobs, job)
+            change.emit(event)
         return {
             "session_id": session_id,
             "status": "pending",
@@ -148,8 +160,8 @@ class TicketService:
     async def job(self, user_id: str, session_id: str) -> dict[str, Any]:
         doc = await self._jobs.get(session_id)
         if doc is None or doc["user_id"] != user_id:
-            raise not_found("ticket job")  # another user's job is as missing as none
-        return _job_view(doc, full=True)
+            raise NotFound("ticket job")  # another user's job is as missing as none
+        return job_view(doc, full=True)
 
     async def jobs(self, user_id: str, params: PageParams) -> tuple[list[dict[str, Any]], int]:
         found = await self._jobs.find(
@@ -159,38 +171,26 @@ class TicketService:
             offset=params.offset,
         )
         total = await self._jobs.count({"user_id": user_id})
-        return [_job_view(doc, full=False) for doc in found], total
+        return [job_view(doc, full=False) for doc in found], total
 
     async def _verify(self, user_id: str, signed: SignedRequest, body: bytes) -> None:
         if not signed.signature:
-            raise unauthorized("the X-Signature header is missing")
+            raise SignatureRefused("the X-Signature header is missing")
         if not signed.nonce or not signature.NONCE.fullmatch(signed.nonce):
-            raise unauthorized("X-Nonce must be 16-128 characters of A-Z, a-z, 0-9, _ and -")
+            raise SignatureRefused("X-Nonce must be 16-128 characters of A-Z, a-z, 0-9, _ and -")
         if not signed.timestamp or not signed.timestamp.isdigit():
-            raise unauthorized("X-Timestamp must be Unix time in seconds")
+            raise SignatureRefused("X-Timestamp must be Unix time in seconds")
         skew = abs(time.time() - int(signed.timestamp))
         if skew > self._limits.tolerance_s:
-            raise unauthorized(
+            raise SignatureRefused(
                 f"X-Timestamp is {int(skew)} s away from the server's clock "
                 f"(at most {self._limits.tolerance_s} s)"
             )
         secrets_ = await self._credentials.verifying_secrets(user_id)
         if not secrets_:
-            raise unauthorized("you have no signing secret yet: POST /api/v1/signing-secret")
+            raise SignatureRefused("you have no signing secret yet: POST /api/v1/signing-secret")
         if not signature.matches(signed.signature, secrets_, signed.timestamp, signed.nonce, body):
-            raise unauthorized("the signature does not match the file")
-
-    async def _check_callback(self, url: str) -> str:
-        try:
-            url = check_url_syntax(url)
-            await ensure_public(url, self._limits.allowed_hosts)
-        except UnsafeUrl as exc:
-            raise ApiError(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                f"callback_url refused: {exc}",
-                [{"loc": ["body", "callback_url"], "msg": str(exc), "type": "unsafe_url"}],
-            ) from None
-        return url
+            raise SignatureRefused("the signature does not match the file")
 
     async def _free_session_id(self, wanted: str | None) -> str:
         """The id the generated file announced, unless it is malformed or taken."""
@@ -198,45 +198,14 @@ class TicketService:
             return wanted
         return new_id()
 
-    async def _spend_nonce(self, user_id: str, nonce: str, now: datetime) -> None:
+    async def _spend_nonce(self, change: Change, user_id: str, nonce: str, now: datetime) -> None:
         # A nonce only needs remembering while its timestamp is acceptable; twice that
         # leaves room for clock skew.
         keep = timedelta(seconds=2 * self._limits.tolerance_s)
         await self._nonces.delete({"expires_at": {"$lt": now.isoformat()}})
         try:
-            await self._nonces.insert(
-                {"id": f"{user_id}:{nonce}", "expires_at": (now + keep).isoformat()}
+            await change.insert(
+                self._nonces, {"id": f"{user_id}:{nonce}", "expires_at": (now + keep).isoformat()}
             )
         except DuplicateKey:
-            raise ApiError(status.HTTP_409_CONFLICT, "this nonce has been used before") from None
-
-    def _check_event_size(self, event: TicketsSubmitted) -> None:
-        size = len(event.__pydantic_serializer__.to_json(event))
-        if size + _ENVELOPE_OVERHEAD_BYTES > self._limits.max_event_bytes:
-            raise ApiError(
-                status.HTTP_413_CONTENT_TOO_LARGE,
-                "the tickets are too large for one job; split the file",
-                {"event_bytes": size, "max_event_bytes": self._limits.max_event_bytes},
-            )
-
-
-def _job_view(doc: dict[str, Any], *, full: bool) -> dict[str, Any]:
-    view = {
-        "session_id": doc["id"],
-        "status": doc["status"],
-        "file_name": doc["file_name"],
-        "total_tickets": doc["total_tickets"],
-        "created_at": doc["created_at"],
-    }
-    if doc["status"] in OPEN:
-        view["progress"] = doc.get("progress")
-    if doc["status"] == "completed":
-        view["completed_at"] = doc.get("completed_at")
-        view["results"] = doc.get("results")
-        if full:
-            view["tickets"] = doc.get("tickets", [])
-            view["unclassified"] = doc.get("unclassified", [])
-    if doc["status"] == "failed":
-        view["completed_at"] = doc.get("completed_at")
-        view["error_message"] = doc.get("error_message")
-    return view
+            raise NonceReused from None

@@ -1,11 +1,12 @@
-"""A session as stored, and the statuses it goes through."""
+"""A session (as stored), and the statuses it goes through."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from insightbus.common.store import Document
+Document = dict[str, Any]
+
 
 AnalysisStatus = Literal["pending", "processing", "completed", "failed"]
 SessionStatus = Literal["created", "pending", "processing", "completed", "failed"]

@@ -1,18 +1,13 @@
-"""Why an upload cannot be accepted; the HTTP layer maps these to 415 and 422."""
+"""Why an upload cannot be accepted: domain errors (415 and 422 at the HTTP edge)."""
 
 from __future__ import annotations
 
-from typing import Any
+from insightbus.common.errors import Invalid, Unsupported
 
 
-class UnsupportedFormat(Exception):
+class UnsupportedFormat(Unsupported):
     """The file type (by extension) is not one we parse."""
 
 
-class MalformedContent(Exception):
+class MalformedContent(Invalid):
     """The file is of a known type but cannot be read; ``details`` points at where."""
-
-    def __init__(self, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from insightbus.common.errors import Invalid, TooLarge
 from insightbus.common.events.tickets import Ticket
 
 REQUIRED = ("issue_key", "summary", "description")
@@ -21,16 +22,14 @@ MAX_FIELD = {"issue_key": 64, "summary": 500, "description": 20_000, "reporter":
 MAX_REPORTED_ERRORS = 100
 
 
-class MalformedCsv(Exception):
+class MalformedCsv(Invalid):
     def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
+        super().__init__(message, details or [])
 
 
-class TooManyRows(Exception):
+class TooManyRows(TooLarge):
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the file has more than {limit} tickets")
+        super().__init__(f"the file has more than {limit} tickets", {"max_rows": limit})
         self.limit = limit
 
 

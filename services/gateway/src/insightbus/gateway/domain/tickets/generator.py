@@ -1,8 +1,8 @@
 """Demo ticket files for ``POST /api/csv/generate``: real customer requests dressed the way
 a help desk receives them, signed like a client would sign them.
 
-The requests come from ``corpus/`` (see its README): real, varied wording the shipped
-classifier never saw. Greetings, context lines, sign-offs, reporters and times vary around
+The requests are given by the caller (the gateway reads them from
+``adapters/corpus/``, see its README): real, varied wording the shipped classifier never saw. Greetings, context lines, sign-offs, reporters and times vary around
 them, as in a real inbox.
 """
 
@@ -12,11 +12,9 @@ import csv
 import io
 import random
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import cache
-from pathlib import Path
 
-CORPUS = Path(__file__).parent / "corpus" / "banking77_holdout.csv"
 HEADER = ("issue_key", "summary", "description", "reporter", "created_at")
 
 _FIRST = [
@@ -103,12 +101,6 @@ _SIGN_OFFS = ("Thanks", "Thank you", "Regards", "Best", "Cheers", "Kind regards"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-@cache
-def _requests() -> tuple[str, ...]:
-    with CORPUS.open(newline="", encoding="utf-8") as f:
-        return tuple(row["text"].strip() for row in csv.DictReader(f) if row["text"].strip())
-
-
 def summary_of(text: str, limit: int = 80) -> str:
     """A subject line, as people write them: the first sentence, cut at a word."""
     first = _SENTENCE.split(text.strip(), maxsplit=1)[0]
@@ -141,10 +133,11 @@ def _description(rng: random.Random, request: str, first_name: str, now: datetim
     return "\n".join(parts) if rng.random() < 0.3 else " ".join(parts)
 
 
-def generate_csv(count: int, now: datetime, rng: random.Random | None = None) -> bytes:
-    """``count`` tickets as CSV (header row first), oldest first."""
+def generate_csv(
+    count: int, now: datetime, requests: Sequence[str], rng: random.Random | None = None
+) -> bytes:
+    """``count`` tickets as CSV (header row first), oldest first, worded as ``requests``."""
     rng = rng or random.Random()
-    requests = _requests()
     chosen = (
         rng.sample(requests, count) if count <= len(requests) else rng.choices(requests, k=count)
     )

@@ -9,15 +9,19 @@ from fastapi.responses import JSONResponse
 
 from insightbus.common.events.action_items import ActionItemStatus
 from insightbus.common.web import Success, ok
-from insightbus.gateway.action_items.schemas import (
+from insightbus.common.web.dependencies import page
+from insightbus.gateway.entrypoints.http.dependencies import (
+    ActionItemsDep,
+    OwnedSession,
+    ResultsPage,
+)
+from insightbus.gateway.entrypoints.http.schemas.action_items import (
     ActionItemChangesRequest,
     ActionItemData,
     ActionItemDeletedOut,
     ActionItemPage,
     NewActionItemRequest,
 )
-from insightbus.gateway.deps import ActionItems, OwnedSession
-from insightbus.gateway.pagination import ResultsPage, page
 
 router = APIRouter(prefix="/api/v1/sessions/{session_id}/action-items", tags=["action items"])
 
@@ -25,7 +29,7 @@ router = APIRouter(prefix="/api/v1/sessions/{session_id}/action-items", tags=["a
 @router.get("", response_model=Success[ActionItemPage], summary="A session's action items")
 async def list_action_items(
     session: OwnedSession,
-    items: ActionItems,
+    items: ActionItemsDep,
     params: ResultsPage,
     status_filter: Annotated[ActionItemStatus | None, Query(alias="status")] = None,
 ) -> JSONResponse:
@@ -40,17 +44,23 @@ async def list_action_items(
     summary="Add an action item",
 )
 async def create_action_item(
-    body: NewActionItemRequest, session: OwnedSession, items: ActionItems
+    body: NewActionItemRequest, session: OwnedSession, items: ActionItemsDep
 ) -> JSONResponse:
-    item = await items.create(session, body)
+    item = await items.create(
+        session,
+        title=body.title,
+        description=body.description,
+        due_date=body.due_date,
+        status=body.status,
+    )
     return ok({"action_item": item.model_dump(mode="json")}, status.HTTP_201_CREATED)
 
 
 @router.patch("/{item_id}", response_model=Success[ActionItemData], summary="Change an action item")
 async def update_action_item(
-    item_id: str, body: ActionItemChangesRequest, session: OwnedSession, items: ActionItems
+    item_id: str, body: ActionItemChangesRequest, session: OwnedSession, items: ActionItemsDep
 ) -> JSONResponse:
-    item = await items.update(session, item_id, body)
+    item = await items.update(session, item_id, body.model_dump(mode="json", exclude_unset=True))
     return ok({"action_item": item.model_dump(mode="json")})
 
 
@@ -58,7 +68,7 @@ async def update_action_item(
     "/{item_id}", response_model=Success[ActionItemDeletedOut], summary="Delete an action item"
 )
 async def delete_action_item(
-    item_id: str, session: OwnedSession, items: ActionItems
+    item_id: str, session: OwnedSession, items: ActionItemsDep
 ) -> JSONResponse:
     await items.delete(session, item_id)
     return ok({"id": item_id, "deleted": True})

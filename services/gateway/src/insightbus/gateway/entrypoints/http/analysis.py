@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from insightbus.common.web import Success, ok
-from insightbus.gateway.analysis_views.schemas import (
+from insightbus.common.web.dependencies import page
+from insightbus.gateway.entrypoints.http.dependencies import AnalysisDep, OwnedSession, ResultsPage
+from insightbus.gateway.entrypoints.http.schemas.analysis import (
     AnalysisStatusOut,
     EmotionPage,
     InsightPage,
     TopicPage,
 )
-from insightbus.gateway.deps import Analysis, OwnedSession
-from insightbus.gateway.pagination import ResultsPage, page
 
 router = APIRouter(prefix="/api/v1/sessions/{session_id}", tags=["analysis"])
 
@@ -32,7 +32,7 @@ async def analysis_status(session: OwnedSession) -> JSONResponse:
 @router.get("/emotions", response_model=Success[EmotionPage], summary="Emotions found, by segment")
 async def list_emotions(
     session: OwnedSession,
-    analysis: Analysis,
+    analysis: AnalysisDep,
     params: ResultsPage,
     name: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     min_intensity: Annotated[float | None, Query(ge=0, le=1)] = None,
@@ -45,7 +45,7 @@ async def list_emotions(
 
 @router.get("/topics", response_model=Success[TopicPage], summary="Topics, best score first")
 async def list_topics(
-    session: OwnedSession, analysis: Analysis, params: ResultsPage
+    session: OwnedSession, analysis: AnalysisDep, params: ResultsPage
 ) -> JSONResponse:
     items, total = await analysis.topics(session.id, params)
     return ok(page(items, total, params))
@@ -55,7 +55,7 @@ async def list_topics(
     "/insights", response_model=Success[InsightPage], summary="Insights, most confident first"
 )
 async def list_insights(
-    session: OwnedSession, analysis: Analysis, params: ResultsPage
+    session: OwnedSession, analysis: AnalysisDep, params: ResultsPage
 ) -> JSONResponse:
     items, total = await analysis.insights(session.id, params)
     return ok(page(items, total, params))

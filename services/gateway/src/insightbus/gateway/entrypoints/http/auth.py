@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from insightbus.common.web import Success, ok
-from insightbus.gateway.auth.schemas import (
+from insightbus.gateway.app.auth import TokenPair
+from insightbus.gateway.entrypoints.http.dependencies import AccountsDep, RefreshToken
+from insightbus.gateway.entrypoints.http.schemas.auth import (
     LoginRequest,
     RegisteredOut,
     RegisterRequest,
     TokenPairOut,
+    UserOut,
 )
-from insightbus.gateway.deps import Auth, RefreshToken
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -23,9 +27,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
     response_model=Success[RegisteredOut],
     summary="Create an account",
 )
-async def register(body: RegisterRequest, auth: Auth) -> JSONResponse:
+async def register(body: RegisterRequest, auth: AccountsDep) -> JSONResponse:
     user = await auth.register(body.email, body.password, body.name)
-    return ok({"user": user.model_dump()}, status.HTTP_201_CREATED)
+    return ok({"user": UserOut(**asdict(user)).model_dump()}, status.HTTP_201_CREATED)
 
 
 @router.post(
@@ -33,8 +37,8 @@ async def register(body: RegisterRequest, auth: Auth) -> JSONResponse:
     response_model=Success[TokenPairOut],
     summary="Exchange credentials for an access token and a refresh token",
 )
-async def login(body: LoginRequest, auth: Auth) -> JSONResponse:
-    return ok((await auth.login(body.email, body.password)).model_dump())
+async def login(body: LoginRequest, auth: AccountsDep) -> JSONResponse:
+    return ok(_pair(await auth.login(body.email, body.password)))
 
 
 @router.post(
@@ -42,5 +46,9 @@ async def login(body: LoginRequest, auth: Auth) -> JSONResponse:
     response_model=Success[TokenPairOut],
     summary="Exchange a refresh token (as the Bearer token) for a new pair; each works once",
 )
-async def refresh(token: RefreshToken, auth: Auth) -> JSONResponse:
-    return ok((await auth.refresh(token)).model_dump())
+async def refresh(token: RefreshToken, auth: AccountsDep) -> JSONResponse:
+    return ok(_pair(await auth.refresh(token)))
+
+
+def _pair(pair: TokenPair) -> dict[str, object]:
+    return TokenPairOut(**asdict(pair)).model_dump()

@@ -8,15 +8,10 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from insightbus.common.web import ApiError, Success, ok
-from insightbus.gateway.content import multipart
-from insightbus.gateway.deps import Content, Context, OwnedSession
-from insightbus.gateway.domain.content import (
-    FORMATS,
-    MalformedContent,
-    UnsupportedFormat,
-    format_of,
-)
+from insightbus.common.web import Success, ok
+from insightbus.gateway.domain.content import FORMATS, format_of
+from insightbus.gateway.entrypoints.http import multipart
+from insightbus.gateway.entrypoints.http.dependencies import GatewayDep, OwnedSession, UploadsDep
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["content"])
 
@@ -48,6 +43,13 @@ class AcceptedOut(BaseModel):
     status: str
 
 
+# Two routers answer an "AcceptedOut", so the OpenAPI document names each by its module: the
+# module it was first published from, kept so that the document (and generated clients)
+# stay as they are.
+AcceptedOut.__module__ = "insightbus.gateway.content.routes"
+AcceptedOut.model_rebuild(force=True)
+
+
 @router.post(
     "/{session_id}/content",
     status_code=status.HTTP_202_ACCEPTED,
@@ -56,20 +58,15 @@ class AcceptedOut(BaseModel):
     openapi_extra={"requestBody": _REQUEST_BODY},
 )
 async def upload_content(
-    request: Request, session: OwnedSession, context: Context, content: Content
+    request: Request, session: OwnedSession, gateway: GatewayDep, uploads: UploadsDep
 ) -> JSONResponse:
-    try:
-        upload = await multipart.read_upload(
-            request,
-            context.settings.max_upload_bytes,
-            field=FILE_FIELD,
-            accept_filename=format_of,  # a wrong type is refused before its first byte
-        )
-        accepted = await content.accept(session, upload.filename, upload.data)
-    except UnsupportedFormat as exc:
-        raise ApiError(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(exc)) from None
-    except MalformedContent as exc:
-        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.message, exc.details) from None
+    upload = await multipart.read_upload(
+        request,
+        gateway.settings.max_upload_bytes,
+        field=FILE_FIELD,
+        accept_filename=format_of,  # a wrong type is refused before its first byte
+    )
+    accepted = await uploads.accept(session, upload.filename, upload.data)
     return ok(
         {
             "content_id": accepted.content_id,

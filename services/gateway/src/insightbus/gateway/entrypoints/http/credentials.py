@@ -12,9 +12,8 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from insightbus.common.web import ApiError, Success, ok
-from insightbus.gateway.credentials.service import TooManyApiKeys
-from insightbus.gateway.deps import BearerUser, CredentialsDep
+from insightbus.common.web import Success, ok
+from insightbus.gateway.entrypoints.http.dependencies import BearerUser, CredentialsDep
 
 router = APIRouter(prefix="/api/v1", tags=["credentials"])
 
@@ -50,10 +49,7 @@ class SigningSecretOut(BaseModel):
 async def create_api_key(
     body: NewApiKeyRequest, user_id: BearerUser, credentials: CredentialsDep
 ) -> JSONResponse:
-    try:
-        info, key = await credentials.create_api_key(user_id, body.name.strip())
-    except TooManyApiKeys as exc:
-        raise ApiError(status.HTTP_409_CONFLICT, str(exc)) from None
+    info, key = await credentials.create_api_key(user_id, body.name.strip())
     return ok({**asdict(info), "key": key}, status.HTTP_201_CREATED)
 
 

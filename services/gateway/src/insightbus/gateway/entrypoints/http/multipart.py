@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from fastapi import Request, status
+from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from insightbus.common.web import ApiError, bad_request
+from insightbus.common.errors import BadRequest, Invalid, TooLarge
 
 #: What a form may carry besides the file (boundaries, part headers, small fields).
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -66,11 +66,9 @@ def boundary_of(content_type: str | None) -> bytes:
     return boundary
 
 
-def too_large(max_bytes: int) -> ApiError:
-    return ApiError(
-        status.HTTP_413_CONTENT_TOO_LARGE,
-        f"the file is larger than the limit of {max_bytes} bytes",
-        {"max_bytes": max_bytes},
+def too_large(max_bytes: int) -> TooLarge:
+    return TooLarge(
+        f"the file is larger than the limit of {max_bytes} bytes", {"max_bytes": max_bytes}
     )
 
 
@@ -81,7 +79,7 @@ async def read_upload(
     field: str,
     accept_filename: Callable[[str], object] = lambda _: None,
 ) -> UploadedFile:
-    """The request's file in ``field``, or the API error that says what is wrong with it."""
+    """The request's file in ``field``, or the domain error that says what is wrong with it."""
     try:
         boundary = boundary_of(request.headers.get("content-type"))
         check_declared_length(request.headers.get("content-length"), max_bytes)
@@ -97,13 +95,12 @@ async def read_upload(
     except (MissingFile, NotMultipart) as exc:
         # A body that is not multipart has no file part either: the same 422 as FastAPI's
         # for a missing field. 415 is kept for file types we cannot parse.
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
+        raise Invalid(
             str(exc),
             [{"loc": ["body", field], "msg": "field required", "type": "missing"}],
         ) from None
     except MalformedMultipart as exc:
-        raise bad_request(str(exc)) from None
+        raise BadRequest(str(exc)) from None
 
 
 async def read_file_field(

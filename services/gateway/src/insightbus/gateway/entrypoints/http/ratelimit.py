@@ -16,9 +16,8 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from insightbus.common.auth import bearer_token
+from insightbus.common.auth import AccessTokenVerifier, bearer_token
 from insightbus.gateway.domain.rate_limit import Decision, FixedWindowLimiter
-from insightbus.common.auth import AccessTokenVerifier
 
 log = logging.getLogger(__name__)
 

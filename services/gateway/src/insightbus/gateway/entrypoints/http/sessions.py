@@ -6,9 +6,14 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from insightbus.common.web import Success, ok
-from insightbus.gateway.deps import CurrentUser, OwnedSession, Sessions
-from insightbus.gateway.pagination import SessionsPage, page
-from insightbus.gateway.sessions.schemas import (
+from insightbus.common.web.dependencies import page
+from insightbus.gateway.entrypoints.http.dependencies import (
+    CurrentUser,
+    OwnedSession,
+    SessionsDep,
+    SessionsPage,
+)
+from insightbus.gateway.entrypoints.http.schemas.sessions import (
     NewSessionRequest,
     SessionData,
     SessionDeletedOut,
@@ -25,7 +30,7 @@ router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
     summary="Create a session",
 )
 async def create_session(
-    body: NewSessionRequest, user: CurrentUser, sessions: Sessions
+    body: NewSessionRequest, user: CurrentUser, sessions: SessionsDep
 ) -> JSONResponse:
     session = await sessions.create(user, body.title, body.description)
     return ok({"session": session.public()}, status.HTTP_201_CREATED)
@@ -33,7 +38,7 @@ async def create_session(
 
 @router.get("", response_model=Success[SessionPage], summary="Your sessions, newest first")
 async def list_sessions(
-    user: CurrentUser, sessions: Sessions, params: SessionsPage
+    user: CurrentUser, sessions: SessionsDep, params: SessionsPage
 ) -> JSONResponse:
     found, total = await sessions.list(user, params)
     return ok(page([s.public() for s in found], total, params))
@@ -49,6 +54,6 @@ async def get_session(session: OwnedSession) -> JSONResponse:
     response_model=Success[SessionDeletedOut],
     summary="Delete a session with its content, analysis results and action items",
 )
-async def delete_session(session: OwnedSession, sessions: Sessions) -> JSONResponse:
+async def delete_session(session: OwnedSession, sessions: SessionsDep) -> JSONResponse:
     await sessions.delete(session)
     return ok({"id": session.id, "deleted": True})

@@ -14,12 +14,17 @@ from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from insightbus.common.web import ApiError, Success, ok
-from insightbus.gateway.content import multipart
-from insightbus.gateway.deps import Context, CurrentUser, Tickets
-from insightbus.gateway.pagination import SessionsPage, page
-from insightbus.gateway.tickets.csv_format import MalformedCsv, TooManyRows
-from insightbus.gateway.tickets.service import SignedRequest
+from insightbus.common.errors import Invalid
+from insightbus.common.web import Success, ok
+from insightbus.common.web.dependencies import page
+from insightbus.gateway.app.tickets import SignedRequest
+from insightbus.gateway.entrypoints.http import multipart
+from insightbus.gateway.entrypoints.http.dependencies import (
+    CurrentUser,
+    GatewayDep,
+    SessionsPage,
+    TicketsDep,
+)
 
 router = APIRouter(prefix="/api", tags=["tickets"])
 
@@ -51,13 +56,20 @@ class AcceptedOut(BaseModel):
     message: str
 
 
+# Two routers answer an "AcceptedOut", so the OpenAPI document names each by its module: the
+# module it was first published from, kept so that the document (and generated clients)
+# stay as they are.
+AcceptedOut.__module__ = "insightbus.gateway.tickets.routes"
+AcceptedOut.model_rebuild(force=True)
+
+
 @router.post(
     "/csv/generate",
     response_model=Success[GeneratedOut],
     summary="Generate a signed CSV of realistic demo tickets",
 )
 async def generate_csv(
-    body: GenerateRequest, user_id: CurrentUser, tickets: Tickets
+    body: GenerateRequest, user_id: CurrentUser, tickets: TicketsDep
 ) -> JSONResponse:
     return ok(await tickets.generate(user_id, body.ticket_count))
 
@@ -76,38 +88,33 @@ async def generate_csv(
 async def upload_tickets(
     request: Request,
     user_id: CurrentUser,
-    context: Context,
-    tickets: Tickets,
+    gateway: GatewayDep,
+    tickets: TicketsDep,
     x_signature: Annotated[str | None, Header()] = None,
     x_nonce: Annotated[str | None, Header()] = None,
     x_timestamp: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
-    max_bytes = context.settings.tickets_max_bytes
+    max_bytes = gateway.settings.tickets_max_bytes
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         raw, file_name, callback_url = await _read_multipart(request, max_bytes)
     else:
         raw, file_name, callback_url = await _read_json(request, max_bytes)
-    try:
-        accepted = await tickets.submit(
-            user_id, raw, file_name, callback_url, SignedRequest(x_signature, x_nonce, x_timestamp)
-        )
-    except MalformedCsv as exc:
-        raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, exc.message, exc.details) from None
-    except TooManyRows as exc:
-        raise ApiError(
-            status.HTTP_413_CONTENT_TOO_LARGE, str(exc), {"max_rows": exc.limit}
-        ) from None
+    accepted = await tickets.submit(
+        user_id, raw, file_name, callback_url, SignedRequest(x_signature, x_nonce, x_timestamp)
+    )
     return ok(accepted, status.HTTP_202_ACCEPTED)
 
 
 @router.get("/tickets", summary="Your ticket jobs, newest first")
-async def list_jobs(user_id: CurrentUser, tickets: Tickets, params: SessionsPage) -> JSONResponse:
+async def list_jobs(
+    user_id: CurrentUser, tickets: TicketsDep, params: SessionsPage
+) -> JSONResponse:
     found, total = await tickets.jobs(user_id, params)
     return ok(page(found, total, params))
 
 
 @router.get("/tickets/{session_id}", summary="A ticket job: status, progress, results")
-async def get_job(session_id: str, user_id: CurrentUser, tickets: Tickets) -> JSONResponse:
+async def get_job(session_id: str, user_id: CurrentUser, tickets: TicketsDep) -> JSONResponse:
     return ok(await tickets.job(user_id, session_id))
 
 
@@ -127,14 +134,11 @@ async def _read_json(request: Request, max_bytes: int) -> tuple[bytes, str, str 
     try:
         body = UploadRequest.model_validate_json(b"".join(chunks))
     except ValidationError as exc:
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "validation failed", _details(exc)
-        ) from None
+        raise Invalid("validation failed", _details(exc)) from None
     try:
         raw = base64.b64decode(body.csv_content, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
+        raise Invalid(
             "csv_content is not valid base64",
             [{"loc": ["body", "csv_content"], "msg": "invalid base64", "type": "value_error"}],
         ) from None

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from insightbus.gateway.sessions.models import AnalysisStatus
+from insightbus.gateway.domain.sessions import AnalysisStatus
 
 
 class AnalysisStatusOut(BaseModel):

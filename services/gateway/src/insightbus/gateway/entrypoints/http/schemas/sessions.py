@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from insightbus.gateway.sessions.models import SessionStatus
+from insightbus.gateway.domain.sessions import SessionStatus
 
 
 class NewSessionRequest(BaseModel):

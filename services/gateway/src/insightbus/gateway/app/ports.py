@@ -1,0 +1,20 @@
+"""What the gateway's use cases need from the outside, declared on their side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, hashed: str | None, password: str) -> bool:
+        """False for a wrong password, and always False (after the same work) for None."""
+        ...
+
+    def needs_rehash(self, hashed: str) -> bool: ...
+
+
+#: The wording of demo tickets (customer requests), read when first needed.
+TicketRequests = Callable[[], Sequence[str]]

@@ -1,0 +1,1 @@
+"""Ticket files: the signing scheme, the CSV rules, the demo generator, a job's view."""

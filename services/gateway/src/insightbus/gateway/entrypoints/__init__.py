@@ -1,0 +1,1 @@
+"""How the gateway is reached: HTTP routes, and the bus (its consumers)."""

@@ -1,0 +1,21 @@
+"""The gateway's HTTP API: one router per feature, in the order they are mounted."""
+
+from __future__ import annotations
+
+from insightbus.gateway.entrypoints.http.action_items import router as action_items_router
+from insightbus.gateway.entrypoints.http.analysis import router as analysis_router
+from insightbus.gateway.entrypoints.http.auth import router as auth_router
+from insightbus.gateway.entrypoints.http.content import router as content_router
+from insightbus.gateway.entrypoints.http.credentials import router as credentials_router
+from insightbus.gateway.entrypoints.http.sessions import router as sessions_router
+from insightbus.gateway.entrypoints.http.tickets import router as tickets_router
+
+ROUTERS = (
+    auth_router,
+    credentials_router,
+    sessions_router,
+    content_router,
+    analysis_router,
+    action_items_router,
+    tickets_router,
+)
