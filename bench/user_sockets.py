@@ -76,7 +76,7 @@ async def serve(port: int, data_dir: str, profile: str | None) -> None:
     from insightbus.common.events.topics import TICKETS
     from insightbus.common.runtime import create_app
     from insightbus.common.settings import Settings
-    from insightbus.notifier.service import NotifierService
+    from insightbus.notifier.bootstrap import NotifierService
 
     settings = Settings(data_dir=Path(data_dir), jwt_secret=SECRET, port=port)
     process = build_process(settings)

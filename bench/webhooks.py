@@ -45,7 +45,7 @@ from insightbus.common.events.tickets import ClassifiedTicket, TicketsClassified
 from insightbus.common.runtime import Process, create_app  # noqa: E402
 from insightbus.common.settings import Settings  # noqa: E402
 from insightbus.common.store.sqlite import SqliteStore  # noqa: E402
-from insightbus.notifier.service import NotifierService  # noqa: E402
+from insightbus.notifier.bootstrap import NotifierService  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 

@@ -5,32 +5,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import uvicorn
 from websockets.asyncio.client import ClientConnection
 
 from insightbus.common.auth import TokenCodec, TokenKind
 from insightbus.common.bus.embedded import EmbeddedBus
 from insightbus.common.events import Envelope, Event
 from insightbus.common.events.sessions import SessionCreated
+from insightbus.common.messages import validate_session_message, validate_user_message
 from insightbus.common.runtime import Process, create_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore
 from insightbus.common.store.sqlite import SqliteStore
-from insightbus.notifier.service import NotifierService
+from insightbus.common.testing.factories import publish, serving
+from insightbus.notifier.bootstrap import NotifierService
 from services.notifier.tests.receiver import Receiver, running_receiver
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -51,9 +45,7 @@ class Live:
         return f"{self.url}/api/v1/sessions/{session_id}/events" + (f"?{qs}" if qs else "")
 
     async def publish(self, event: Event, source: str = "analysis") -> Envelope:
-        envelope = Envelope.wrap(event, source=source)
-        await self.bus.publish(event.topic, envelope)
-        return envelope
+        return await publish(self.bus, event, source)
 
     async def create_session(self, session_id: str, user_id: str) -> None:
         await self.publish(
@@ -65,7 +57,21 @@ class Live:
 
 
 async def receive(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
-    return dict(json.loads(await asyncio.wait_for(ws.recv(), timeout)))
+    """The socket's next message, validated against its published model (the session
+    socket's or the user channel's, by the socket's path)."""
+    message = dict(json.loads(await asyncio.wait_for(ws.recv(), timeout)))
+    assert ws.request is not None
+    if ws.request.path.startswith("/api/v1/ws/"):
+        validate_user_message(message)
+    else:
+        validate_session_message(message)
+    return message
+
+
+async def ready(ws: ClientConnection) -> None:
+    """Once the server answers a ping, the socket is registered (it answers only then)."""
+    await ws.send(json.dumps({"type": "ping"}))
+    assert (await receive(ws))["type"] == "pong"
 
 
 @contextlib.asynccontextmanager
@@ -80,17 +86,8 @@ async def serve(
     app = create_app(
         Process(settings, bus=bus, stores={"notifier": store}, services=[service]), title="n"
     )
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:
-            await asyncio.sleep(0.01)
-    try:
-        yield Live(f"ws://127.0.0.1:{port}", bus, codec)
-    finally:
-        server.should_exit = True
-        await task
+    async with serving(app) as url:
+        yield Live(url.replace("http://", "ws://"), bus, codec)
 
 
 @pytest.fixture

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
+from pydantic import ValidationError
+
+from insightbus.common.messages import validate_webhook_body
+from insightbus.common.testing.factories import serving
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Receiver:
     def __init__(self) -> None:
         self.port = 0
         self.requests: list[Received] = []
+        self.invalid: list[str] = []  # webhook bodies that do not match their published model
         self._script: dict[str, list[Reply]] = defaultdict(list)
         self._arrived = asyncio.Event()
 
@@ -47,6 +50,7 @@ class Receiver:
         self._script[path].extend(replies)
 
     def at(self, path: str) -> list[Received]:
+        assert not self.invalid, self.invalid
         return [r for r in self.requests if r.path == path]
 
     async def wait_for(
@@ -60,6 +64,11 @@ class Receiver:
         return self.at(path)[:count]
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
         assert scope["type"] == "http"
         body = b""
         while True:
@@ -68,6 +77,11 @@ class Receiver:
             if not message.get("more_body"):
                 break
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        if "webhook-id" in headers:
+            try:
+                validate_webhook_body(body)
+            except ValidationError as exc:
+                self.invalid.append(str(exc))
         self.requests.append(Received(scope["path"], headers, body, time.monotonic(), time.time()))
         self._arrived.set()
         script = self._script[scope["path"]]
@@ -86,21 +100,6 @@ class Receiver:
 @contextlib.asynccontextmanager
 async def running_receiver(port: int | None = None) -> AsyncIterator[Receiver]:
     receiver = Receiver()
-    if port is None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-    receiver.port = port
-    config = uvicorn.Config(
-        receiver, host="127.0.0.1", port=receiver.port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:
-            await asyncio.sleep(0.01)
-    try:
+    async with serving(receiver, port) as url:
+        receiver.port = int(url.rsplit(":", 1)[1])
         yield receiver
-    finally:
-        server.should_exit = True
-        await task

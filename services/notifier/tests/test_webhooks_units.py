@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
-from insightbus.notifier.webhooks import signing
-from insightbus.notifier.webhooks.retry import MAX_RETRY_AFTER_S, backoff, retry_after
+from insightbus.notifier.domain import signing
+from insightbus.notifier.domain.retry import MAX_RETRY_AFTER_S, backoff, retry_after
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:

@@ -1,5 +1,138 @@
-"""The notifier's composition root (being moved here from service.py)."""
+"""The notifier's composition root: settings -> adapters -> application -> entrypoints.
 
-from insightbus.notifier.service import build_notifier
+``build_notifier`` is what every process calls (``main.py`` in the distributed mode, the
+embedded stack in ``insightbus.cli.embedded``)."""
 
-__all__ = ["build_notifier"]
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from insightbus.common.auth import AccessTokenVerifier, TokenCodec
+from insightbus.common.bus import MessageBus
+from insightbus.common.idempotency import Inbox
+from insightbus.common.settings import Settings
+from insightbus.common.store import DocumentStore, Index
+from insightbus.common.topology import subscribe
+from insightbus.common.web.dependencies import provide, withdraw
+from insightbus.notifier.adapters.delivery_worker import DeliveryWorker, WorkerPolicy
+from insightbus.notifier.adapters.event_log import EventLog
+from insightbus.notifier.adapters.ownership import Ownership
+from insightbus.notifier.adapters.sender import Sender
+from insightbus.notifier.adapters.session_hub import SessionHub
+from insightbus.notifier.adapters.user_hub import UserHub
+from insightbus.notifier.adapters.webhook_store import WebhookStore
+from insightbus.notifier.app.application import Notifier
+from insightbus.notifier.app.fanout import WebhookFanout
+from insightbus.notifier.app.notifications import Notifications
+from insightbus.notifier.app.webhooks import Webhooks
+from insightbus.notifier.domain.sockets import Closing
+from insightbus.notifier.entrypoints.bus import TOPOLOGY
+from insightbus.notifier.entrypoints.http.status import router as status_router
+from insightbus.notifier.entrypoints.http.webhooks import router as webhooks_router
+from insightbus.notifier.entrypoints.ws.session_events import router as session_router
+from insightbus.notifier.entrypoints.ws.user_channel import router as user_router
+
+
+class NotifierService:
+    """The notifier as a ``insightbus.common.runtime.Service``."""
+
+    name = "notifier"
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: DocumentStore,
+        bus: MessageBus,
+        tokens: TokenCodec,
+        *,
+        ownership_grace_s: float = 3.0,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._verifier = AccessTokenVerifier(tokens)
+        self._grace = ownership_grace_s
+        self._sessions = SessionHub()
+        self._users = UserHub()
+        self._notifier: Notifier | None = None
+        self._app: FastAPI | None = None
+        self._worker: DeliveryWorker | None = None
+        subscribe(bus, TOPOLOGY, self._application)
+
+    def configure(self, app: FastAPI) -> None:
+        app.include_router(session_router)
+        app.include_router(user_router)
+        app.include_router(status_router)
+        app.include_router(webhooks_router)
+        self._app = app
+
+    async def start(self) -> None:
+        settings, store = self._settings, self._store
+        ownership = Ownership(await store.collection("session_owners"))
+        log = EventLog(await store.collection("session_messages", [Index(("session_id", "seq"))]))
+        webhooks = await WebhookStore.open(store)
+        worker = DeliveryWorker(
+            webhooks,
+            Sender(settings.webhook_allowed_hosts, settings.webhook_timeout_s),
+            WorkerPolicy(
+                schedule=tuple(settings.webhook_retry_schedule_s),
+                timeout_s=settings.webhook_timeout_s,
+                disable_after_s=settings.webhook_disable_after_s,
+            ),
+            notify=self._users.notify,
+        )
+        self._notifier = Notifier(
+            verifier=self._verifier,
+            ownership=ownership,
+            log=log,
+            sessions=self._sessions,
+            users=self._users,
+            notifications=Notifications(
+                ownership,
+                log,
+                self._sessions,
+                self._users,
+                told=Inbox(await store.collection("ticket_messages_sent")),
+                webhooks=WebhookFanout(webhooks, worker.wake),
+            ),
+            webhooks=Webhooks(
+                webhooks,
+                allowed_hosts=settings.webhook_allowed_hosts,
+                secret_overlap_s=settings.webhook_secret_overlap_s,
+                wake=worker.wake,
+            ),
+            ownership_grace_s=self._grace,
+        )
+        if self._app is not None:
+            provide(self._app, self._notifier)
+        worker.start()
+        self._worker = worker
+
+    async def stop(self) -> None:
+        if self._worker is not None:
+            await self._worker.stop()
+            self._worker = None
+        if self._app is not None:
+            withdraw(self._app, Notifier)
+        self._sessions.close_all(Closing.SHUTDOWN)
+        self._users.close_all()
+
+    def _application(self) -> Notifier:
+        if self._notifier is None:
+            raise RuntimeError("notifier not started")
+        return self._notifier
+
+    @property
+    def connections(self) -> int:
+        """Open session sockets."""
+        return self._sessions.connections
+
+    @property
+    def users(self) -> UserHub:
+        """The per-user sockets (the benchmark pushes through it to time the socket layer)."""
+        return self._users
+
+
+def build_notifier(
+    settings: Settings, store: DocumentStore, bus: MessageBus, tokens: TokenCodec
+) -> NotifierService:
+    return NotifierService(settings, store, bus, tokens)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from insightbus.common.auth import TokenCodec
 from insightbus.common.runtime import serve, service_app
 from insightbus.common.settings import Settings
-from insightbus.notifier.service import build_notifier
+from insightbus.notifier.bootstrap import build_notifier
 
 
 def create_app_from_settings(settings: Settings | None = None) -> FastAPI:

@@ -23,10 +23,10 @@ from prometheus_client import Counter
 
 from insightbus.common.events import new_id
 from insightbus.common.store import Document
-from insightbus.notifier.webhooks import signing
-from insightbus.notifier.webhooks.retry import MAX_RETRY_AFTER_S, backoff
-from insightbus.notifier.webhooks.sender import Attempt, Sender
-from insightbus.notifier.webhooks.store import WebhookStore
+from insightbus.notifier.adapters.sender import Attempt, Sender
+from insightbus.notifier.adapters.webhook_store import WebhookStore
+from insightbus.notifier.domain import signing
+from insightbus.notifier.domain.retry import MAX_RETRY_AFTER_S, backoff
 
 log = logging.getLogger(__name__)
 

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from insightbus.common.store import Collection, DuplicateKey
-
-
-@dataclass(frozen=True)
-class LoggedMessage:
-    id: str  # the envelope id
-    session_id: str
-    seq: int  # 1, 2, ... per session
-    type: str
-    data: dict[str, Any]
-
-    def wire(self) -> dict[str, Any]:
-        return {"type": self.type, "id": self.id, "data": self.data}
+from insightbus.notifier.domain.messages import LoggedMessage
 
 
 def _message(doc: dict[str, Any]) -> LoggedMessage:

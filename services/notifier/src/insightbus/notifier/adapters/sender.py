@@ -19,7 +19,7 @@ import httpcore
 import httpx
 
 from insightbus.common.urls import UnsafeUrl, check_url_syntax, public_addresses
-from insightbus.notifier.webhooks.retry import retry_after
+from insightbus.notifier.domain.retry import retry_after
 
 SNIPPET = 200  # characters of a failed response's body kept for the delivery log
 MAX_BODY = 64 * 1024  # bytes of a response read at most

@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import defaultdict
 from typing import Any
 
-QUEUE_LIMIT = 256
-
-
-@dataclass(eq=False)
-class UserSocket:
-    user_id: str
-    authenticated: bool
-    queue: asyncio.Queue[dict[str, Any] | None] = field(
-        default_factory=lambda: asyncio.Queue(QUEUE_LIMIT)
-    )
-    sent_at: deque[float] = field(default_factory=deque)
-
-    def allow_message(self, per_second: int, now: float | None = None) -> bool:
-        """A sliding one-second window of the client's messages."""
-        now = time.monotonic() if now is None else now
-        while self.sent_at and now - self.sent_at[0] >= 1.0:
-            self.sent_at.popleft()
-        if len(self.sent_at) >= per_second:
-            return False
-        self.sent_at.append(now)
-        return True
+from insightbus.notifier.domain.sockets import UserSocket
 
 
 class UserHub:

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from insightbus.common.store import Collection, Document, DocumentStore, DuplicateKey, Index
-from insightbus.notifier.webhooks import signing
-
-DeliveryStatus = Literal["pending", "delivered", "failed"]
+from insightbus.notifier.domain import signing
+from insightbus.notifier.domain.webhooks import DeliveryStatus
 
 
 class WebhookStore:
@@ -50,6 +49,17 @@ class WebhookStore:
         )
 
     # Endpoints
+
+    async def count_endpoints(self, user_id: str) -> int:
+        return await self.endpoints.count({"user_id": user_id})
+
+    async def add_endpoint(self, doc: Document) -> None:
+        await self.endpoints.insert(doc)
+
+    async def change_endpoint(
+        self, user_id: str, endpoint_id: str, changes: Mapping[str, Any]
+    ) -> None:
+        await self.endpoints.update({"id": endpoint_id, "user_id": user_id}, dict(changes))
 
     async def endpoint(self, user_id: str, endpoint_id: str) -> Document | None:
         return await self.endpoints.find_one({"id": endpoint_id, "user_id": user_id})

@@ -8,68 +8,22 @@ signs) the same bytes.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-import uuid
 from collections.abc import Callable
-from typing import Any, Final
 
 from insightbus.common.events import Envelope, Event
-from insightbus.common.events.action_items import ActionItemEvent
-from insightbus.common.events.analysis import AnalysisCompleted
-from insightbus.common.events.tickets import TicketsClassified, TicketsFailed
 from insightbus.common.urls import UnsafeUrl, check_url_syntax
-from insightbus.notifier.webhooks.store import WebhookStore
+from insightbus.notifier.app.ports import WebhookRecords
+from insightbus.notifier.domain.webhooks import body, callback, delivery_id, webhook_event
 
 log = logging.getLogger(__name__)
-
-_DELIVERY_IDS: Final = uuid.UUID("6f1d2c8e-3b7a-4e59-9a0f-5d2b8c1e7a43")
-_JOB_PRIVATE: Final = {"user_id", "callback_url"}
-
-
-def webhook_event(event: Event) -> tuple[str, Callable[[], dict[str, Any]]] | None:
-    """(webhook event name, its data when asked for) for what endpoints may subscribe to,
-    or None. Pure; the data is built only for an event someone subscribed to."""
-    match event:
-        case AnalysisCompleted():
-            return "analysis.complete", lambda: event.model_dump(mode="json", exclude={"user_id"})
-        case ActionItemEvent():
-            return event.type, lambda: event.action_item.model_dump(mode="json")
-        case TicketsClassified():
-            return event.type, lambda: event.model_dump(mode="json", exclude=_JOB_PRIVATE)
-    return None
-
-
-def callback(event: Event) -> tuple[str, str, dict[str, Any]] | None:
-    """(url, event name, data) of a ticket job's callback, or None. Pure."""
-    match event:
-        case TicketsClassified() | TicketsFailed() if event.callback_url:
-            return (
-                event.callback_url,
-                event.type,
-                event.model_dump(mode="json", exclude=_JOB_PRIVATE),
-            )
-    return None
-
-
-def body(event: str, data: dict[str, Any], envelope: Envelope) -> str:
-    """What receivers get: the event, its data, and when it happened."""
-    return json.dumps(
-        {"event": event, "data": data, "timestamp": envelope.time.isoformat()},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-
-
-def delivery_id(envelope_id: str, target: str) -> str:
-    return "msg_" + uuid.uuid5(_DELIVERY_IDS, f"{envelope_id}:{target}").hex
 
 
 class WebhookFanout:
     def __init__(
         self,
-        store: WebhookStore,
+        store: WebhookRecords,
         wake: Callable[[], None],
         clock: Callable[[], float] = time.time,
     ) -> None:

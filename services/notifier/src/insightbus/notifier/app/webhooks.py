@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from fastapi import status
-
+from insightbus.common.errors import Conflict, NotFound
 from insightbus.common.events import new_id
 from insightbus.common.store import Document
-from insightbus.common.urls import UnsafeUrl, check_url_syntax, ensure_public
-from insightbus.common.web import ApiError, conflict, not_found
-from insightbus.notifier.webhooks import signing
-from insightbus.notifier.webhooks.schemas import (
-    NewWebhookRequest,
-    WebhookChangesRequest,
-    delivery_view,
-    webhook_view,
-)
-from insightbus.notifier.webhooks.store import DeliveryStatus, WebhookStore
+from insightbus.common.urls import require_public_url
+from insightbus.notifier.app.ports import WebhookRecords
+from insightbus.notifier.domain import signing
+from insightbus.notifier.domain.webhooks import DeliveryStatus, delivery_view, webhook_view
 
 MAX_ENDPOINTS_PER_USER = 20
 
 
-class WebhookService:
+class TooManyWebhooks(Conflict):
+    def __init__(self) -> None:
+        super().__init__(f"at most {MAX_ENDPOINTS_PER_USER} webhooks per user")
+
+
+class WebhookDisabled(Conflict):
+    def __init__(self) -> None:
+        super().__init__("the webhook is disabled: enable it (PATCH enabled=true) first")
+
+
+class Webhooks:
     def __init__(
         self,
-        store: WebhookStore,
+        store: WebhookRecords,
         *,
         allowed_hosts: Sequence[str],
         secret_overlap_s: float,
@@ -40,18 +43,20 @@ class WebhookService:
         self._wake = wake
         self._clock = clock
 
-    async def create(self, user_id: str, request: NewWebhookRequest) -> tuple[dict[str, Any], str]:
+    async def create(
+        self, user_id: str, url: str, events: Sequence[str], description: str
+    ) -> tuple[dict[str, Any], str]:
         """The endpoint and its secret (which is never shown again)."""
-        url = await self._safe(request.url)
-        if await self._store.endpoints.count({"user_id": user_id}) >= MAX_ENDPOINTS_PER_USER:
-            raise conflict(f"at most {MAX_ENDPOINTS_PER_USER} webhooks per user")
+        url = await self._safe(url)
+        if await self._store.count_endpoints(user_id) >= MAX_ENDPOINTS_PER_USER:
+            raise TooManyWebhooks()
         now = self._clock()
         doc = {
             "id": new_id(),
             "user_id": user_id,
             "url": url,
-            "events": list(request.events),
-            "description": request.description,
+            "events": list(events),
+            "description": description,
             "enabled": True,
             "disabled_reason": None,
             "failing_since": None,
@@ -59,7 +64,7 @@ class WebhookService:
             "created_at": now,
             "updated_at": now,
         }
-        await self._store.endpoints.insert(doc)
+        await self._store.add_endpoint(doc)
         return webhook_view(doc, now), doc["secret"]
 
     async def listing(
@@ -73,10 +78,11 @@ class WebhookService:
         return webhook_view(await self._owned(user_id, endpoint_id), self._clock())
 
     async def update(
-        self, user_id: str, endpoint_id: str, request: WebhookChangesRequest
+        self, user_id: str, endpoint_id: str, requested: Mapping[str, Any]
     ) -> dict[str, Any]:
+        """``requested``: only the fields the owner sent (url, events, description, enabled)."""
         doc = await self._owned(user_id, endpoint_id)
-        changes: dict[str, Any] = request.model_dump(exclude_unset=True)
+        changes: dict[str, Any] = dict(requested)
         if "url" in changes:
             changes["url"] = await self._safe(changes["url"])
         if "enabled" in changes and changes["enabled"] != doc["enabled"]:
@@ -84,20 +90,18 @@ class WebhookService:
             changes["disabled_reason"] = None if changes["enabled"] else "disabled by its owner"
             changes["failing_since"] = None
         changes["updated_at"] = self._clock()
-        await self._store.endpoints.update({"id": endpoint_id, "user_id": user_id}, changes)
+        await self._store.change_endpoint(user_id, endpoint_id, changes)
         return webhook_view({**doc, **changes}, self._clock())
 
     async def delete(self, user_id: str, endpoint_id: str) -> None:
         if not await self._store.delete_endpoint(user_id, endpoint_id):
-            raise not_found("webhook")
+            raise NotFound("webhook")
 
     async def rotate(self, user_id: str, endpoint_id: str) -> Document:
         doc = await self._owned(user_id, endpoint_id)
         now = self._clock()
         keys = signing.rotated(doc["secret"], now, self._overlap)
-        await self._store.endpoints.update(
-            {"id": endpoint_id, "user_id": user_id}, {**keys, "updated_at": now}
-        )
+        await self._store.change_endpoint(user_id, endpoint_id, {**keys, "updated_at": now})
         return keys
 
     async def rotate_callback_secret(self, user_id: str) -> tuple[Document, bool]:
@@ -118,27 +122,18 @@ class WebhookService:
     async def redeliver(self, user_id: str, endpoint_id: str, delivery_id: str) -> dict[str, Any]:
         endpoint = await self._owned(user_id, endpoint_id)
         if not endpoint["enabled"]:
-            raise conflict("the webhook is disabled: enable it (PATCH enabled=true) first")
+            raise WebhookDisabled()
         restarted = await self._store.restart(endpoint_id, delivery_id, self._clock())
         if restarted is None:
-            raise not_found("delivery")
+            raise NotFound("delivery")
         self._wake()
         return delivery_view(restarted)
 
     async def _owned(self, user_id: str, endpoint_id: str) -> Document:
         doc = await self._store.endpoint(user_id, endpoint_id)
         if doc is None:
-            raise not_found("webhook")  # another user's answers the same as a missing one
+            raise NotFound("webhook")  # another user's answers the same as a missing one
         return doc
 
     async def _safe(self, url: str) -> str:
-        try:
-            url = check_url_syntax(url)
-            await ensure_public(url, self._allowed)
-        except UnsafeUrl as exc:
-            raise ApiError(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                f"url refused: {exc}",
-                [{"loc": ["body", "url"], "msg": str(exc), "type": "unsafe_url"}],
-            ) from None
-        return url
+        return await require_public_url(url, "url", self._allowed)

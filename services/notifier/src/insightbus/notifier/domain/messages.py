@@ -1,7 +1,12 @@
-"""Events -> the messages clients receive on a session's socket. Pure."""
+"""Events -> the messages clients receive on a session's socket and a user's channel. Pure.
+
+The messages are dicts built here, byte for byte what clients have always received; their
+models (``insightbus.common.messages``) describe them, and the tests validate every message
+they receive against those models, so the two cannot drift apart."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from insightbus.common.events import Event
@@ -21,6 +26,26 @@ from insightbus.common.events.analysis import (
     TopicDetected,
 )
 from insightbus.common.events.tickets import TicketsClassified, TicketsFailed
+
+# What a user's own channel is told about, besides each session's socket.
+USER_NOTIFICATIONS = frozenset(
+    {"analysis_complete", "action_item_created", "action_item_updated", "action_item_deleted"}
+)
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    """A message of a session's socket, as persisted for replay."""
+
+    id: str  # the envelope id
+    session_id: str
+    seq: int  # 1, 2, ... per session
+    type: str
+    data: dict[str, Any]
+
+    def wire(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id, "data": self.data}
+
 
 _ACTION_ITEM_TYPES: dict[type[ActionItemEvent], str] = {
     ActionItemCreated: "action_item_created",

@@ -1,22 +1,13 @@
-"""Request and response bodies of the webhook routes, and documents -> responses."""
+"""Request and response bodies of the webhook routes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, Self
+from datetime import datetime
+from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from insightbus.common.store import Document
-
-# The events an endpoint may subscribe to (job callbacks also send ``tickets.failed``).
-WebhookEvent = Literal[
-    "analysis.complete",
-    "action_item.created",
-    "action_item.updated",
-    "action_item.deleted",
-    "tickets.classified",
-]
+from insightbus.notifier.domain.webhooks import WebhookEvent
 
 
 def _unique(events: list[WebhookEvent]) -> list[WebhookEvent]:
@@ -117,42 +108,3 @@ class DeliveryPage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-def epoch_to_iso(epoch: Any) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(float(epoch), UTC).isoformat()
-
-
-def webhook_view(doc: Document, now: float) -> dict[str, Any]:
-    """What the owner sees of an endpoint: never its secrets."""
-    until = doc.get("previous_secret_until")
-    return {
-        "id": doc["id"],
-        "url": doc["url"],
-        "events": list(doc["events"]),
-        "description": doc.get("description", ""),
-        "enabled": bool(doc["enabled"]),
-        "disabled_reason": doc.get("disabled_reason"),
-        "failing_since": epoch_to_iso(doc.get("failing_since")),
-        "previous_secret_expires_at": epoch_to_iso(until) if until and until > now else None,
-        "created_at": epoch_to_iso(doc["created_at"]),
-        "updated_at": epoch_to_iso(doc["updated_at"]),
-    }
-
-
-def delivery_view(doc: Document) -> dict[str, Any]:
-    """A delivery in the log: its outcome, never its body or signatures."""
-    return {
-        "id": doc["id"],
-        "event": doc["event"],
-        "status": doc["status"],
-        "attempts": int(doc.get("attempts", 0)),
-        "response_status": doc.get("response_status"),
-        "last_error": doc.get("last_error"),
-        "next_attempt_at": epoch_to_iso(doc.get("next_attempt_at"))
-        if doc["status"] == "pending"
-        else None,
-        "last_attempt_at": epoch_to_iso(doc.get("last_attempt_at")),
-        "delivered_at": epoch_to_iso(doc.get("delivered_at")),
-        "created_at": epoch_to_iso(doc["created_at"]),
-    }

@@ -3,17 +3,17 @@ service does the work)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, status
-from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
-from fastapi.security.base import SecurityBase
 
-from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind, bearer_token
-from insightbus.common.web import Success, ok, unauthorized
-from insightbus.notifier.webhooks.schemas import (
+from insightbus.common.web import Success, ok
+from insightbus.common.web.dependencies import page
+from insightbus.notifier.domain.webhooks import epoch_to_iso
+from insightbus.notifier.entrypoints.http.dependencies import CurrentUser, Page
+from insightbus.notifier.entrypoints.http.dependencies import WebhookCases as Webhooks
+from insightbus.notifier.entrypoints.http.schemas import (
     DeliveryData,
     DeliveryPage,
     NewWebhookRequest,
@@ -23,54 +23,9 @@ from insightbus.notifier.webhooks.schemas import (
     WebhookData,
     WebhookDeletedOut,
     WebhookPage,
-    epoch_to_iso,
 )
-from insightbus.notifier.webhooks.service import WebhookService
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
-
-
-@dataclass(frozen=True)
-class WebhookContext:
-    codec: TokenCodec
-    service: WebhookService
-
-
-def _context(request: Request) -> WebhookContext:
-    context: WebhookContext = request.app.state.webhooks
-    return context
-
-
-class _AccessTokenUser(SecurityBase):
-    """The id of the user whose access token the request carries; 401 otherwise. A
-    ``SecurityBase``, so /docs lists it as the scheme of these routes."""
-
-    def __init__(self) -> None:
-        self.model = HTTPBearerModel(description="an access token from /api/v1/auth/login")
-        self.scheme_name = "AccessToken"
-
-    async def __call__(self, request: Request) -> str:
-        token = bearer_token(request.headers.get("authorization"))
-        if token is None:
-            raise unauthorized("authentication required")
-        try:
-            return _context(request).codec.verify(token, TokenKind.access).subject
-        except InvalidToken as exc:
-            raise unauthorized(str(exc)) from None
-
-
-async def _service(request: Request) -> WebhookService:
-    return _context(request).service
-
-
-CurrentUser = Annotated[str, Depends(_AccessTokenUser())]
-Webhooks = Annotated[WebhookService, Depends(_service)]
-Limit = Annotated[int, Query(ge=1, le=100, description="page size")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-
-
-def _page(items: list[object], total: int, limit: int, offset: int) -> dict[str, object]:
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.post(
@@ -82,16 +37,14 @@ def _page(items: list[object], total: int, limit: int, offset: int) -> dict[str,
 async def create_webhook(
     body: NewWebhookRequest, user_id: CurrentUser, webhooks: Webhooks
 ) -> JSONResponse:
-    webhook, secret = await webhooks.create(user_id, body)
+    webhook, secret = await webhooks.create(user_id, body.url, body.events, body.description)
     return ok({"webhook": webhook, "secret": secret}, status.HTTP_201_CREATED)
 
 
 @router.get("", response_model=Success[WebhookPage], summary="Your webhook endpoints")
-async def list_webhooks(
-    user_id: CurrentUser, webhooks: Webhooks, limit: Limit = 20, offset: Offset = 0
-) -> JSONResponse:
-    items, total = await webhooks.listing(user_id, limit, offset)
-    return ok(_page(list(items), total, limit, offset))
+async def list_webhooks(user_id: CurrentUser, webhooks: Webhooks, params: Page) -> JSONResponse:
+    items, total = await webhooks.listing(user_id, params.limit, params.offset)
+    return ok(page(items, total, params))
 
 
 @router.post(
@@ -119,7 +72,8 @@ async def get_webhook(webhook_id: str, user_id: CurrentUser, webhooks: Webhooks)
 async def update_webhook(
     webhook_id: str, body: WebhookChangesRequest, user_id: CurrentUser, webhooks: Webhooks
 ) -> JSONResponse:
-    return ok({"webhook": await webhooks.update(user_id, webhook_id, body)})
+    changes = body.model_dump(exclude_unset=True)
+    return ok({"webhook": await webhooks.update(user_id, webhook_id, changes)})
 
 
 @router.delete(
@@ -151,14 +105,15 @@ async def list_deliveries(
     webhook_id: str,
     user_id: CurrentUser,
     webhooks: Webhooks,
-    limit: Limit = 20,
-    offset: Offset = 0,
+    params: Page,
     status_filter: Annotated[
         Literal["pending", "delivered", "failed"] | None, Query(alias="status")
     ] = None,
 ) -> JSONResponse:
-    items, total = await webhooks.deliveries(user_id, webhook_id, status_filter, limit, offset)
-    return ok(_page(list(items), total, limit, offset))
+    items, total = await webhooks.deliveries(
+        user_id, webhook_id, status_filter, params.limit, params.offset
+    )
+    return ok(page(items, total, params))
 
 
 @router.post(

@@ -6,19 +6,19 @@ import asyncio
 import contextlib
 import json
 import logging
-from dataclasses import dataclass
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
-from insightbus.notifier.event_log import EventLog
-from insightbus.notifier.hub import Connection, Hub
-from insightbus.notifier.ownership import Ownership
-from insightbus.notifier.sockets import (
+from insightbus.common.auth import InvalidToken
+from insightbus.notifier.app.application import Notifier
+from insightbus.notifier.domain.sockets import Connection
+from insightbus.notifier.entrypoints.ws.sockets import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
     MAX_CLIENT_MESSAGE,
+    close_code,
+    notifier_of,
     socket_token,
 )
 
@@ -27,25 +27,16 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["live updates"])
 
 
-@dataclass(frozen=True)
-class Notifier:
-    codec: TokenCodec
-    ownership: Ownership
-    log: EventLog
-    hub: Hub
-    ownership_grace_s: float
-
-
 @router.websocket("/api/v1/sessions/{session_id}/events")
 async def session_events(websocket: WebSocket, session_id: str) -> None:
-    notifier: Notifier = websocket.app.state.notifier
+    notifier = notifier_of(websocket)
     # Accept first: a close code (4401, 4403, ...) can only be sent on an open socket.
     await websocket.accept()
     token = socket_token(websocket)
     try:
         if token is None:
             raise InvalidToken("missing token")
-        user_id = notifier.codec.verify(token, TokenKind.access).subject
+        user_id = notifier.verifier.verify(token).subject
     except InvalidToken as exc:
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc))
         return
@@ -60,13 +51,13 @@ async def session_events(websocket: WebSocket, session_id: str) -> None:
     connection = Connection(session_id, user_id)
     # Listen before replaying, so nothing published during the replay is missed; what
     # arrives twice (replayed and queued) is skipped by its sequence number.
-    notifier.hub.add(connection)
+    notifier.sessions.add(connection)
     try:
         await _serve(websocket, notifier, connection, websocket.query_params.get("last_event_id"))
     except WebSocketDisconnect:
         pass
     finally:
-        notifier.hub.remove(connection)
+        notifier.sessions.remove(connection)
 
 
 async def _serve(
@@ -87,7 +78,7 @@ async def _serve(
                 return
             message = getting.result()
             if message is None:
-                await websocket.close(connection.close_code or 1000)
+                await websocket.close(close_code(connection.closing))
                 return
             if message.seq <= sent:
                 continue

@@ -1,4 +1,4 @@
-"""``WS /api/v1/ws/{user_id}``: a user's own channel, and ``GET /api/v1/ws/status``.
+"""``WS /api/v1/ws/{user_id}``: a user's own channel.
 
 Anyone may open the channel and use ping and echo; only a socket whose access token's
 subject is ``user_id`` gets the user's data (notifications, emotions in motivation).
@@ -9,38 +9,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
-from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind, bearer_token
-from insightbus.common.web import ok, unauthorized
+from insightbus.common.auth import InvalidToken
+from insightbus.notifier.app.application import Notifier
 from insightbus.notifier.domain.motivation import motivation
-from insightbus.notifier.event_log import EventLog
-from insightbus.notifier.ownership import Ownership
-from insightbus.notifier.sockets import (
+from insightbus.notifier.domain.sockets import UserSocket
+from insightbus.notifier.entrypoints.ws.sockets import (
     CLOSE_FORBIDDEN,
+    CLOSE_GOING_AWAY,
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
     MAX_CLIENT_MESSAGE,
+    notifier_of,
     socket_token,
 )
-from insightbus.notifier.user_hub import UserHub, UserSocket
 
 MESSAGES_PER_SECOND = 20
 
 router = APIRouter(tags=["live updates"])
-
-
-@dataclass(frozen=True)
-class UserChannels:
-    codec: TokenCodec
-    hub: UserHub
-    ownership: Ownership
-    log: EventLog
 
 
 class MotivationRequest(BaseModel):
@@ -49,30 +39,15 @@ class MotivationRequest(BaseModel):
     stress_level: int = Field(ge=1, le=10)
 
 
-@router.get("/api/v1/ws/status", summary="How many users have a channel open")
-async def status(
-    request: Request, authorization: Annotated[str | None, Header()] = None
-) -> JSONResponse:
-    channels: UserChannels = request.app.state.user_channels
-    token = bearer_token(authorization)
-    try:
-        if token is None:
-            raise InvalidToken("authentication required")
-        channels.codec.verify(token, TokenKind.access)
-    except InvalidToken as exc:
-        raise unauthorized(str(exc)) from None
-    return ok({"connected_users": channels.hub.connected_users, "status": "active"})
-
-
 @router.websocket("/api/v1/ws/{user_id}")
 async def user_channel(websocket: WebSocket, user_id: str) -> None:
-    channels: UserChannels = websocket.app.state.user_channels
+    notifier = notifier_of(websocket)
     await websocket.accept()
     token = socket_token(websocket)
     authenticated = False
     if token is not None:
         try:
-            subject = channels.codec.verify(token, TokenKind.access).subject
+            subject = notifier.verifier.verify(token).subject
         except InvalidToken as exc:
             await websocket.close(CLOSE_UNAUTHENTICATED, str(exc))
             return
@@ -81,18 +56,18 @@ async def user_channel(websocket: WebSocket, user_id: str) -> None:
             return
         authenticated = True
     socket = UserSocket(user_id, authenticated)
-    if not channels.hub.add(socket):
+    if not notifier.users.add(socket):
         await websocket.close(CLOSE_TOO_MANY, "too many connections for this user")
         return
     try:
-        await _serve(websocket, channels, socket)
+        await _serve(websocket, notifier, socket)
     except WebSocketDisconnect:
         pass
     finally:
-        channels.hub.remove(socket)
+        notifier.users.remove(socket)
 
 
-async def _serve(websocket: WebSocket, channels: UserChannels, socket: UserSocket) -> None:
+async def _serve(websocket: WebSocket, notifier: Notifier, socket: UserSocket) -> None:
     receiving = asyncio.create_task(websocket.receive_text())
     try:
         while True:
@@ -101,14 +76,14 @@ async def _serve(websocket: WebSocket, channels: UserChannels, socket: UserSocke
             if getting in done:
                 notification = getting.result()
                 if notification is None:
-                    await websocket.close(1001)
+                    await websocket.close(CLOSE_GOING_AWAY)
                     return
                 await websocket.send_json(notification)
             else:
                 getting.cancel()
             if receiving in done:
                 raw = receiving.result()  # raises WebSocketDisconnect when the client left
-                await websocket.send_json(await _answer(raw, channels, socket))
+                await websocket.send_json(await _answer(raw, notifier, socket))
                 receiving = asyncio.create_task(websocket.receive_text())
     finally:
         receiving.cancel()
@@ -116,7 +91,7 @@ async def _serve(websocket: WebSocket, channels: UserChannels, socket: UserSocke
             await receiving
 
 
-async def _answer(raw: str, channels: UserChannels, socket: UserSocket) -> dict[str, Any]:
+async def _answer(raw: str, notifier: Notifier, socket: UserSocket) -> dict[str, Any]:
     user_id = socket.user_id
     if not socket.allow_message(MESSAGES_PER_SECOND):
         return _error(user_id, f"too many messages: at most {MESSAGES_PER_SECOND} a second")
@@ -136,7 +111,7 @@ async def _answer(raw: str, channels: UserChannels, socket: UserSocket) -> dict[
         except ValidationError as exc:
             details = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
             return {**_error(user_id, "invalid motivation request"), "details": details}
-        emotions = await _recent_emotions(channels, user_id) if socket.authenticated else []
+        emotions = await notifier.recent_emotions(user_id) if socket.authenticated else []
         return {
             "type": "motivation_generated",
             "user_id": user_id,
@@ -147,12 +122,6 @@ async def _answer(raw: str, channels: UserChannels, socket: UserSocket) -> dict[
             "stress_level": request.stress_level,
         }
     return {"type": "echo", "user_id": user_id, "message": f"Received: {raw}"}
-
-
-async def _recent_emotions(channels: UserChannels, user_id: str) -> list[str]:
-    sessions = await channels.ownership.sessions_of(user_id)
-    recent = await channels.log.recent(sessions, "new_emotion")
-    return [str(m.data.get("name")) for m in recent]
 
 
 def _error(user_id: str, message: str) -> dict[str, Any]:
