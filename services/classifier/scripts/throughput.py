@@ -19,9 +19,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from insightbus.classifier.bootstrap import build_classifier
 from insightbus.classifier.domain.classify import TicketClassifier
 from insightbus.classifier.domain.labelled_data import read_labelled
-from insightbus.classifier.service import build_classifier
 from insightbus.common.bus.embedded import EmbeddedBus
 from insightbus.common.events import Envelope, topics
 from insightbus.common.events.tickets import Ticket, TicketsSubmitted

@@ -3,7 +3,7 @@ classification (or the failure) out."""
 
 from __future__ import annotations
 
-import asyncio
+import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from insightbus.classifier.bootstrap import build_classifier
 from insightbus.classifier.domain.classify import TicketClassifier
 from insightbus.classifier.domain.triage import Level, SlaPolicy, priority
-from insightbus.classifier.service import build_classifier
-from insightbus.common.bus.embedded import EmbeddedBus
+from insightbus.common.bus.embedded import EmbeddedBus, partition_for
 from insightbus.common.events import Envelope, parse, topics
 from insightbus.common.events.tickets import (
     Ticket,
@@ -25,7 +25,9 @@ from insightbus.common.events.tickets import (
 )
 from insightbus.common.settings import Settings
 from insightbus.common.store.sqlite import SqliteStore
+from insightbus.common.testing.factories import Recorder, publish
 
+PARTITIONS = 4
 SUBMITTED_AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 CREATED_AT = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 # Hours unlike the defaults, to see that the policy comes from the settings.
@@ -96,7 +98,7 @@ def shipped_models() -> TicketClassifier:
     return TicketClassifier.load()
 
 
-Started = tuple[EmbeddedBus, SqliteStore, list[Envelope]]
+Started = tuple[EmbeddedBus, SqliteStore, Recorder]
 
 
 @pytest.fixture
@@ -117,21 +119,16 @@ async def start(
                 **overrides,
             }
         )
-        bus = EmbeddedBus(None, backoff_s=0.01)
+        bus = EmbeddedBus(None, partitions=PARTITIONS, backoff_s=0.01)
         store = SqliteStore(None)
         service = build_classifier(settings, store, bus)
-        out: list[Envelope] = []
-
-        async def record(e: Envelope) -> None:
-            if e.source == "classifier":
-                out.append(e)
-
-        bus.subscribe("test", [topics.TICKETS], record)
+        recorder = Recorder()
+        recorder.attach(bus, [topics.TICKETS])
         await store.start()
         await service.start()
         await bus.start()
         running.append((bus, store, service))
-        return bus, store, out
+        return bus, store, recorder
 
     yield starter
     for bus, store, service in running:
@@ -140,17 +137,28 @@ async def start(
         await store.close()
 
 
-async def until_done(out: list[Envelope], n: int = 1) -> None:
-    async with asyncio.timeout(20):
-        while sum(e.type in ("tickets.classified", "tickets.failed") for e in out) < n:
-            await asyncio.sleep(0.01)
+def ours(recorder: Recorder) -> list[Envelope]:
+    return [e for e in recorder.envelopes if e.source == "classifier"]
+
+
+def outcomes(envelopes: list[Envelope], job_id: str | None = None) -> int:
+    return sum(
+        e.type in ("tickets.classified", "tickets.failed") and e.key == (job_id or e.key)
+        for e in envelopes
+    )
+
+
+async def until_done(recorder: Recorder, n: int = 1, job_id: str | None = None) -> list[Envelope]:
+    """The classifier's envelopes, once ``n`` jobs (of ``job_id``, if given) have an outcome."""
+    await recorder.wait_for(lambda envelopes: outcomes(envelopes, job_id) >= n, timeout=20)
+    return ours(recorder)
 
 
 async def test_a_job_is_classified_with_progress(start: Callable[..., Any]) -> None:
-    bus, _, out = await start()
+    bus, _, recorder = await start()
     tickets = requests_job()
     await bus.publish(topics.TICKETS, Envelope.wrap(submitted(tickets), source="gateway"))
-    await until_done(out)
+    out = await until_done(recorder)
 
     events = [parse(e) for e in out]  # each matches its published schema
     assert [e.type for e in out][-1] == "tickets.classified"
@@ -193,14 +201,14 @@ async def test_a_job_is_classified_with_progress(start: Callable[..., Any]) -> N
 async def test_a_large_job_reports_progress_in_at_most_twenty_steps(
     start: Callable[..., Any],
 ) -> None:
-    bus, _, out = await start()
+    bus, _, recorder = await start()
     texts = [(s, d) for s, d, _ in REQUESTS]
     tickets = [
         Ticket(row=i + 2, issue_key=f"T-{i}", summary=texts[i % 5][0], description=texts[i % 5][1])
         for i in range(3000)
     ]
     await bus.publish(topics.TICKETS, Envelope.wrap(submitted(tickets), source="gateway"))
-    await until_done(out)
+    out = await until_done(recorder)
     progress = [parse(e) for e in out if e.type == "tickets.progressed"]
     processed = [p.processed for p in progress if isinstance(p, TicketsProgressed)]
     assert 1 < len(processed) <= 20
@@ -212,11 +220,10 @@ async def test_a_large_job_reports_progress_in_at_most_twenty_steps(
 
 
 async def test_a_redelivered_job_is_not_classified_twice(start: Callable[..., Any]) -> None:
-    bus, store, out = await start()
+    bus, store, recorder = await start()
     envelope = Envelope.wrap(submitted(requests_job()), source="gateway")
     await bus.publish(topics.TICKETS, envelope)
-    await until_done(out)
-    first = [(e.id, e.data) for e in out]
+    first = [(e.id, e.data) for e in await until_done(recorder)]
     inbox = await store.collection("inbox")
 
     await bus.publish(topics.TICKETS, envelope)  # redelivered after success
@@ -224,17 +231,25 @@ async def test_a_redelivered_job_is_not_classified_twice(start: Callable[..., An
     # the job is handled again, and must not produce a second result.
     assert await inbox.delete({"id": envelope.id}) == 1
     await bus.publish(topics.TICKETS, envelope)
-    await asyncio.sleep(0.5)
-    assert [(e.id, e.data) for e in out] == first
+    # A sentinel job on the same partition, so handled after both redeliveries.
+    sentinel = next(
+        job_id
+        for job_id in (f"job-{i}" for i in itertools.count(2))
+        if partition_for(job_id, PARTITIONS) == partition_for("job-1", PARTITIONS)
+    )
+    await publish(bus, submitted(requests_job(), sentinel), source="gateway")
+    out = await until_done(recorder, job_id=sentinel)
+    assert [(e.id, e.data) for e in out if e.key == "job-1"] == first
+    assert all(e.key == sentinel for e in out[len(first) :])
 
 
 async def test_an_outcome_recorded_before_a_crash_is_published_as_recorded(
     start: Callable[..., Any],
 ) -> None:
-    bus, store, out = await start()
+    bus, store, recorder = await start()
     envelope = Envelope.wrap(submitted(requests_job()), source="gateway")
     await bus.publish(topics.TICKETS, envelope)
-    await until_done(out)
+    out = await until_done(recorder)
     classified = out[-1]
     # As if the service had crashed after writing the outcome into the job, before the
     # outbox had it: the redelivery hands over that outcome, it does not classify again.
@@ -242,7 +257,7 @@ async def test_an_outcome_recorded_before_a_crash_is_published_as_recorded(
     await jobs.update({"id": "job-1"}, {"outcome": classified.model_dump(mode="json")})
     await inbox.delete({"id": envelope.id})
     await bus.publish(topics.TICKETS, envelope)
-    await until_done(out, 2)
+    out = await until_done(recorder, 2)
     again = out[-1]
     assert (again.id, again.data) == (classified.id, classified.data)  # consumers drop it
     assert sum(e.type == "tickets.progressed" for e in out) == 1  # no second run
@@ -253,11 +268,11 @@ async def test_an_outcome_recorded_before_a_crash_is_published_as_recorded(
 async def test_a_job_whose_model_is_missing_fails_with_a_reason(
     start: Callable[..., Any], tmp_path: Path
 ) -> None:
-    bus, store, out = await start(classifier_model_path=tmp_path / "no-such-model")
+    bus, store, recorder = await start(classifier_model_path=tmp_path / "no-such-model")
     await bus.publish(
         topics.TICKETS, Envelope.wrap(submitted(requests_job(), "job-2"), source="gateway")
     )
-    await until_done(out)
+    out = await until_done(recorder)
     failed = parse(out[-1])
     assert isinstance(failed, TicketsFailed)
     assert "no-such-model" in failed.error_message and "model" in failed.error_message
@@ -274,18 +289,18 @@ async def test_a_corrupt_sentiment_model_fails_the_job(
     corrupt = tmp_path / "sentiment"
     corrupt.mkdir()
     (corrupt / "model.joblib").write_bytes(b"not a model at all")
-    bus, _, out = await start(sentiment_model_path=corrupt)
+    bus, _, recorder = await start(sentiment_model_path=corrupt)
     await bus.publish(topics.TICKETS, Envelope.wrap(submitted(requests_job()), source="gateway"))
-    await until_done(out)
+    out = await until_done(recorder)
     failed = parse(out[-1])
     assert isinstance(failed, TicketsFailed) and "not a sentiment model" in failed.error_message
     assert not [e for e in out if e.type == "tickets.classified"]
 
 
 async def test_a_job_over_the_row_limit_fails(start: Callable[..., Any]) -> None:
-    bus, _, out = await start(tickets_max_rows=3)
+    bus, _, recorder = await start(tickets_max_rows=3)
     await bus.publish(topics.TICKETS, Envelope.wrap(submitted(requests_job()), source="gateway"))
-    await until_done(out)
+    out = await until_done(recorder)
     failed = parse(out[-1])
     assert isinstance(failed, TicketsFailed) and "limit is 3" in failed.error_message
 
@@ -293,10 +308,10 @@ async def test_a_job_over_the_row_limit_fails(start: Callable[..., Any]) -> None
 async def test_worker_processes_classify_like_the_in_process_thread(
     start: Callable[..., Any], shipped_models: TicketClassifier
 ) -> None:
-    bus, _, out = await start(classifier_workers=1)  # the deployed default: a process pool
+    bus, _, recorder = await start(classifier_workers=1)  # the deployed default: a process pool
     tickets = requests_job()
     await bus.publish(topics.TICKETS, Envelope.wrap(submitted(tickets), source="gateway"))
-    await until_done(out)
+    out = await until_done(recorder)
     done = parse(out[-1])
     assert isinstance(done, TicketsClassified)
     policy = SlaPolicy(SLA["critical"], SLA["high"], SLA["medium"], SLA["low"])

@@ -18,7 +18,7 @@ def _port(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from insightbus.analysis.entrypoints import cli as analysis_cli
-    from insightbus.classifier import cli as classifier_cli
+    from insightbus.classifier.entrypoints import cli as classifier_cli
 
     parser = argparse.ArgumentParser(
         prog="insightbus", description="insightbus: session insights over an event bus."

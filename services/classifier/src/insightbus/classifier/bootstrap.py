@@ -1,5 +1,82 @@
-"""The classifier's composition root (being moved here from service.py)."""
+"""The classifier's composition root: settings -> collections, outbox, worker pool -> use
+case -> bus consumers."""
 
-from insightbus.classifier.service import build_classifier
+from __future__ import annotations
 
-__all__ = ["build_classifier"]
+from fastapi import FastAPI
+
+from insightbus.classifier.adapters.models import ModelPaths
+from insightbus.classifier.adapters.pool import PooledClassifier, classifier_pool
+from insightbus.classifier.app.classification import SOURCE, TicketClassification
+from insightbus.classifier.domain.triage import SlaPolicy
+from insightbus.classifier.entrypoints.bus import TOPOLOGY
+from insightbus.common import topology
+from insightbus.common.bus import MessageBus
+from insightbus.common.idempotency import Inbox
+from insightbus.common.outbox import Outbox
+from insightbus.common.settings import Settings
+from insightbus.common.store import DocumentStore, Index
+from insightbus.common.workers import WorkerPool
+
+
+class ClassifierService:
+    """Consumes submitted ticket jobs, publishes their classification."""
+
+    name = "classifier"
+
+    def __init__(
+        self, store: DocumentStore, bus: MessageBus, pool: WorkerPool, *, max_rows: int
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self.pool = pool
+        self._max_rows = max_rows
+        self._outbox: Outbox | None = None
+        self._app: TicketClassification | None = None
+        topology.subscribe(bus, TOPOLOGY, self.app)
+
+    def app(self) -> TicketClassification:
+        if self._app is None:
+            raise RuntimeError("classifier service not started")  # the bus retries
+        return self._app
+
+    def configure(self, app: FastAPI) -> None:
+        """No routes: the classifier talks only through the bus."""
+
+    async def start(self) -> None:
+        jobs = await self._store.collection("jobs", [Index(("status",))])
+        inbox = await Inbox.create(self._store)
+        outbox = await Outbox.create(self._store, self._bus, source=SOURCE)
+        await self.pool.start()  # the workers load the models in the background
+        self._app = TicketClassification(
+            jobs, outbox, inbox, PooledClassifier(self.pool), max_rows=self._max_rows
+        )
+        self._outbox = outbox
+        outbox.start()
+
+    async def stop(self) -> None:
+        self._app = None
+        if self._outbox is not None:
+            await self._outbox.stop()
+            self._outbox = None
+        await self.pool.stop()
+
+
+def sla_policy(settings: Settings) -> SlaPolicy:
+    return SlaPolicy(
+        critical_h=settings.sla_critical_hours,
+        high_h=settings.sla_high_hours,
+        medium_h=settings.sla_medium_hours,
+        low_h=settings.sla_low_hours,
+    )
+
+
+def build_classifier(
+    settings: Settings, store: DocumentStore, bus: MessageBus
+) -> ClassifierService:
+    pool = classifier_pool(
+        settings.classifier_workers,
+        ModelPaths(settings.classifier_model_path, settings.sentiment_model_path),
+        sla_policy(settings),
+    )
+    return ClassifierService(store, bus, pool, max_rows=settings.tickets_max_rows)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from insightbus.classifier.service import build_classifier
+from insightbus.classifier.bootstrap import build_classifier
 from insightbus.common.runtime import serve, service_app
 from insightbus.common.settings import Settings
 

@@ -20,8 +20,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from insightbus.classifier.compute import Compute, ModelUnavailable
+from insightbus.classifier.app.ports import Classifier
 from insightbus.classifier.domain.classify import Classification
+from insightbus.classifier.domain.errors import JobFailed, ModelUnavailable, TooManyTickets
 from insightbus.common.events import Envelope, Event, parse, utcnow
 from insightbus.common.events.tickets import (
     Priority,
@@ -43,10 +44,6 @@ _IDS = uuid.UUID("0d6f4a52-9e1b-4c0b-8f3e-2b7c5a1e9d34")
 _PRIORITIES: tuple[Priority, ...] = ("critical", "high", "medium", "low")
 
 
-class JobFailed(Exception):
-    """The job as a whole cannot be classified; reported as tickets.failed, not retried."""
-
-
 def stable_id(job_id: str, kind: str, index: int = 0) -> str:
     return uuid.uuid5(_IDS, f"{job_id}:{kind}:{index}").hex
 
@@ -56,31 +53,29 @@ def chunk_size(total: int) -> int:
 
 
 class TicketClassification:
-    """Handles TicketsSubmitted for the ``classifier`` consumer group."""
+    """Tickets submitted -> progress, then the classification or the failure
+    (``entrypoints.bus`` hands it the submitted jobs)."""
 
     def __init__(
         self,
         jobs: Collection,
         outbox: Outbox,
         inbox: Inbox,
-        compute: Compute,
+        classifier: Classifier,
         *,
         max_rows: int,
     ) -> None:
         self._jobs = jobs
         self._outbox = outbox
         self._inbox = inbox
-        self._compute = compute
+        self._classifier = classifier
         self._max_rows = max_rows
 
-    async def __call__(self, envelope: Envelope) -> None:
-        if envelope.type != TicketsSubmitted.type:
-            return  # the topic also carries this service's own results
+    async def tickets_submitted(self, envelope: Envelope, job: TicketsSubmitted) -> None:
+        """Classify the job once: a redelivery after success is a no-op."""
         if await self._inbox.seen(envelope.id):
             return
-        event = parse(envelope)
-        assert isinstance(event, TicketsSubmitted)
-        await self.run(envelope, event)
+        await self.run(envelope, job)
         await self._inbox.remember(envelope.id)
 
     async def run(self, envelope: Envelope, job: TicketsSubmitted) -> None:
@@ -158,9 +153,9 @@ class TicketClassification:
     ) -> tuple[Classification, datetime, float]:
         job_id, total = job.session_id, len(job.tickets)
         if total > self._max_rows:
-            raise JobFailed(f"the job has {total} tickets; the limit is {self._max_rows}")
-        if self._compute.error:
-            raise JobFailed(self._compute.error)
+            raise TooManyTickets(total, self._max_rows)
+        if self._classifier.unavailable:
+            raise ModelUnavailable(self._classifier.unavailable)
         started_at, started = utcnow(), time.perf_counter()
         await self._jobs.update(
             {"id": job_id}, {"status": "processing", "started_at": started_at.isoformat()}
@@ -169,13 +164,13 @@ class TicketClassification:
         chunks = [job.tickets[first : first + size] for first in range(0, total, size)]
         # Several chunks in flight, so a big job keeps every worker process busy; results and
         # progress are still taken in row order.
-        window = self._compute.in_flight
+        window = self._classifier.in_flight
         tasks: list[asyncio.Future[Classification]] = []
 
         def submit(k: int) -> None:
             if k < len(chunks):
                 tasks.append(
-                    asyncio.ensure_future(self._compute.classify(chunks[k], job.submitted_at))
+                    asyncio.ensure_future(self._classifier.classify(chunks[k], job.submitted_at))
                 )
 
         for k in range(window):
@@ -211,8 +206,8 @@ class TicketClassification:
         not caught: they propagate, and the bus retries the job.)"""
         try:
             return await task
-        except ModelUnavailable as exc:
-            raise JobFailed(str(exc)) from exc
+        except ModelUnavailable:
+            raise
         except Exception as exc:
             log.exception("classifying a chunk failed", extra={"job": job_id})
             raise JobFailed(f"internal error while classifying ({type(exc).__name__})") from exc
