@@ -31,20 +31,17 @@ import functools
 import logging
 import multiprocessing
 import os
-import signal
-import sys
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from insightbus.common.lifetime import die_with_parent, watch_parent
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 WATCH_INTERVAL_S = 0.2  # how often a worker's watcher looks for its parent
 _WARM_UP_RETRY_S = 0.05
 
@@ -58,38 +55,14 @@ class WorkerUnavailable(Exception):
 _failure: str | None = None
 
 
-def _die_with_parent(parent: int) -> None:
-    """Make this worker process end when ``parent`` does."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watcher remains
-            pass
-    # The parent may have died before prctl took effect: then no signal will ever come.
-    if os.getppid() != parent:
-        os._exit(1)
-    # PDEATHSIG fires when the parent *thread* that spawned the worker ends, and exists only
-    # on Linux: a watcher covers the process's death everywhere.
-    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(WATCH_INTERVAL_S)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
 def _start_worker(
     parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
 ) -> None:
     """A worker's first step: tie its life to its parent's, then the service's initializer.
     A failing initializer is remembered, not raised (raising would break the pool)."""
     global _failure
-    _die_with_parent(parent)
+    die_with_parent(parent)
+    watch_parent(parent, WATCH_INTERVAL_S)
     _failure = _initialize(initializer, initargs)
 
 
