@@ -138,14 +138,14 @@ async def test_no_gaps_or_duplicates_when_events_arrive_during_the_replay(live: 
             for i in range(40)
         ]
         got = [await receive(ws) for _ in range(80)]
-        with pytest.raises(TimeoutError):
-            await receive(ws, timeout=0.3)
+        # A sentinel on the same session: the next message is it, so nothing came twice.
+        sentinel = await live.publish(AnalysisProgressed(**IDS, stage="insights", progress=99))
+        assert (await receive(ws))["id"] == sentinel.id
     assert [m["id"] for m in got] == [e.id for e in before + during]
 
 
 async def test_authentication_and_ownership_close_codes(live: Live) -> None:
     await live.create_session("s1", "u1")
-    await asyncio.sleep(0.1)
     assert await closed_with(live.socket_url("s1")) == 4401
     assert await closed_with(live.socket_url("s1", token="garbage")) == 4401
     assert (

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from insightbus.common.testing.factories import eventually
 from services.notifier.tests.conftest import Live, serve
 from services.notifier.tests.receiver import Receiver
 from services.notifier.tests.webhook_support import (
@@ -48,7 +48,10 @@ async def test_after_a_rotation_both_secrets_sign_until_the_overlap_ends(
         assert len(during.headers["webhook-signature"].split(" ")) == 2
         assert verifies(old, during) and verifies(new, during)
 
-        await asyncio.sleep(1.1)
+        async def overlap_over() -> bool:
+            return (await api.webhook(webhook["id"]))["previous_secret_expires_at"] is None
+
+        await eventually(overlap_over, timeout=5)
         await live.publish(analysis_completed("u1", "s2"))
         _, after = await receiver.wait_for(2)
         assert len(after.headers["webhook-signature"].split(" ")) == 1
@@ -111,9 +114,11 @@ async def test_a_job_result_also_goes_to_subscribed_endpoints(
             "tickets.classified"
         )
         await hooks.publish(tickets_failed("u1", "job2"))  # not an endpoint event
-        await asyncio.sleep(0.3)
-        assert len(receiver.requests) == 1
-        assert len(await api.deliveries(webhook["id"])) == 1
+        await hooks.publish(tickets_classified("u1", "job2"))  # a sentinel after it (same key)
+        _, last = await receiver.wait_for(2)
+        assert Webhook(secret).verify(last.body, last.headers)["data"]["session_id"] == "job2"
+        assert len(receiver.requests) == 2
+        assert len(await api.deliveries(webhook["id"])) == 2
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest", "http://10.0.0.1/"])
