@@ -155,7 +155,13 @@ async def test_events_of_unknown_deleted_or_foreign_sessions_are_ignored(
     for name in ("emotions", "action_items"):
         assert await (await harness.collection(name)).count({"session_id": doomed}) == 0
     assert await (await harness.collection("action_items")).count() == 0
-    assert harness.recorder.of_type("action_item.created") == []
+    # A sentinel: the user's own item, whose event the outbox relays after any earlier one.
+    r = await harness.client.post(
+        f"/api/v1/sessions/{live}/action-items", json={"title": "sentinel"}, headers=auth(token)
+    )
+    assert r.status_code == 201, r.text
+    created = await eventually(lambda: harness.recorder.of_type("action_item.created"))
+    assert [e.action_item.title for e in created] == ["sentinel"]
 
 
 async def test_deleting_a_session_deletes_its_read_models(harness: Harness) -> None:

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from insightbus.common.events import Event
-from insightbus.common.events.sessions import ContentUploaded
+from insightbus.common.events.action_items import ActionItemCreated
+from insightbus.common.events.sessions import ContentUploaded, SessionCreated
 from insightbus.common.outbox import Outbox
 from insightbus.common.settings import Settings
 from insightbus.common.testing.factories import auth
@@ -202,3 +203,33 @@ async def test_an_upload_whose_event_cannot_be_recorded_is_not_accepted(
     ).json()["data"]
     assert status["content_id"] is None
     assert await (await harness.collection("contents")).count({"session_id": session_id}) == 0
+
+
+async def test_a_change_whose_event_cannot_be_recorded_answers_503_and_is_undone(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = await harness.user()
+    session_id = await harness.session(token)
+    real_add = Outbox.add
+
+    async def failing_add(self: Outbox, event: Event, **kwargs: Any) -> Any:
+        if isinstance(event, SessionCreated | ActionItemCreated):
+            raise ConnectionError("store unavailable")
+        return await real_add(self, event, **kwargs)
+
+    monkeypatch.setattr(Outbox, "add", failing_add)
+    failed = [
+        await harness.client.post("/api/v1/sessions", json={"title": "t"}, headers=auth(token)),
+        await harness.client.post(
+            f"/api/v1/sessions/{session_id}/action-items", json={"title": "t"}, headers=auth(token)
+        ),
+    ]
+    for r in failed:  # one answer for every route: nothing was accepted, a retry is safe
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "the change could not be recorded; please try again"
+    sessions = (await harness.client.get("/api/v1/sessions", headers=auth(token))).json()["data"]
+    assert [s["id"] for s in sessions["items"]] == [session_id]
+    items = await harness.client.get(
+        f"/api/v1/sessions/{session_id}/action-items", headers=auth(token)
+    )
+    assert items.json()["data"]["total"] == 0
