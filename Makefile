@@ -33,6 +33,7 @@ lint: .venv/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy libs/common/src $(wildcard services/*/src) src
+	$(BIN)/lint-imports
 
 format: .venv/.synced
 	$(BIN)/ruff check --fix .

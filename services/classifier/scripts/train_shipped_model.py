@@ -29,7 +29,7 @@ from insightbus.classifier.domain.labelled_data import read_labelled
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "services" / "classifier" / "data" / "banking77" / "train.csv"
-HOLDOUT = ROOT / "services/gateway/src/insightbus/gateway/tickets/corpus/banking77_holdout.csv"
+HOLDOUT = ROOT / "services/gateway/src/insightbus/gateway/adapters/corpus/banking77_holdout.csv"
 SEED = 7
 HOLDOUT_SHARE = 0.15
 

@@ -47,6 +47,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     TicketsFailed,
 )
 
+#: Event types published for systems outside the platform only: no service of ours consumes
+#: them, and the topology test accepts that for these alone.
+EXTERNAL_ONLY: frozenset[str] = frozenset()
+
 REGISTRY: dict[tuple[str, int], type[Event]] = {(e.type, e.version): e for e in EVENT_TYPES}
 
 

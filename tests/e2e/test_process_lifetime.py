@@ -1,0 +1,36 @@
+"""No process of a stack outlives it: ``kill -9`` of ``insightbus up`` takes its model
+workers with it (they would otherwise hold gigabytes, run after run)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from insightbus.common.testing.processes import alive, children
+from tests.conftest import StackFactory
+
+DEADLINE_S = 15.0
+
+
+def _wait(condition: object, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_kill_9_of_the_stack_leaves_no_worker_behind(stack_factory: StackFactory) -> None:
+    stack = stack_factory(
+        env={"INSIGHTBUS_ANALYSIS_WORKERS": "2", "INSIGHTBUS_CLASSIFIER_WORKERS": "2"}
+    )
+    pid = stack.process.pid
+    # Two analysis and two classifier workers (and the pool's resource tracker).
+    _wait(lambda: len(children(pid)) >= 4, "the model workers to start")
+    workers = children(pid)
+
+    os.kill(pid, signal.SIGKILL)  # the stack alone, not its process group
+    stack.process.wait(10)
+
+    _wait(lambda: not any(alive(w) for w in workers), f"workers {workers} to exit")
