@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from insightbus.common.events.analysis import AnalysisCompleted
 from insightbus.common.events.tickets import ClassifiedTicket, TicketsClassified, TicketsFailed
 from insightbus.common.settings import Settings
+from insightbus.common.testing.factories import eventually
 from services.notifier.tests.conftest import Live
 
-T = TypeVar("T")
 SCHEDULE = (0.05, 0.05, 0.05)  # three retries, 50 ms apart (+ up to 10 % jitter)
 
 
@@ -79,15 +77,6 @@ class Api:
             return found[0] if found and found[0]["status"] != "pending" else None
 
         return await eventually(done, timeout)
-
-
-async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 5.0) -> T:
-    async with asyncio.timeout(timeout):
-        while True:
-            result = await check()
-            if result is not None and result is not False:
-                return result
-            await asyncio.sleep(0.02)
 
 
 def analysis_completed(user_id: str = "u1", session_id: str = "s1") -> AnalysisCompleted:
