@@ -25,6 +25,14 @@ from insightbus.common.testing.factories import free_port
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "insightbus"
 
+# The models run on a thread of the stack: one load instead of four worker processes' (the
+# pool has tests of its own, and test_process_lifetime runs the stack with its workers).
+STACK_ENV = {
+    "INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "10000",
+    "INSIGHTBUS_ANALYSIS_WORKERS": "0",
+    "INSIGHTBUS_CLASSIFIER_WORKERS": "0",
+}
+
 __all__ = ["CLI", "ROOT", "RunningStack", "StackFactory", "free_port", "start_stack"]
 
 
@@ -51,7 +59,7 @@ def start_stack(
     process = processes.start(
         [str(CLI), "up", "--port", str(port), "--data-dir", str(data_dir)],
         log=log_path,
-        env={**os.environ, "INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "10000", **(env or {})},
+        env={**os.environ, **STACK_ENV, **(env or {})},
     )
     stack = RunningStack(process, f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + 60

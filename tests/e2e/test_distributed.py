@@ -54,6 +54,7 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 "INSIGHTBUS_PORT": str(ports[name]),
                 "INSIGHTBUS_DATA_DIR": str(logs / name),
                 "INSIGHTBUS_ANALYSIS_WORKERS": "1",
+                "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
             }
             running[name] = processes.start(
                 [sys.executable, "-m", f"insightbus.{name}.main"],

@@ -272,7 +272,7 @@ async def test_stop_lets_the_handler_in_flight_finish(
     await eventually(got.holding.is_set, "the handler to take envelope 1")
 
     stopping = asyncio.create_task(bus.stop())
-    await asyncio.sleep(0.05)  # stop() is under way, waiting for the handler
+    await asyncio.sleep(0)  # stop() starts, and can only wait: the handler holds envelope 1
     assert not stopping.done()
     got.release.set()
     async with asyncio.timeout(15):
@@ -295,7 +295,7 @@ async def test_a_restart_redelivers_nothing_acknowledged_and_loses_nothing(
     await bus.publish_many(topic, [envelope("k", i) for i in range(6)])
     await eventually(first.holding.is_set, "the handler to take envelope 3")
     stopping = asyncio.create_task(bus.stop())
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # stop() under way while envelope 3 is in flight
     first.release.set()
     async with asyncio.timeout(15):
         await stopping

@@ -8,8 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-from sklearn.metrics import accuracy_score, f1_score
-
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     classifier = commands.add_parser("classifier", help="the ticket classifier's commands")
@@ -66,6 +64,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    # Imported here: scikit-learn takes seconds to import, and every `insightbus` command
+    # (--help, up, topology) builds this parser.
+    from sklearn.metrics import accuracy_score, f1_score
+
     from insightbus.classifier.domain.category_model import CategoryModel
     from insightbus.classifier.domain.labelled_data import read_labelled
 
