@@ -10,6 +10,11 @@ MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Installed packages ship compiled: an environment that sets PYTHONDONTWRITEBYTECODE would
+# otherwise compile scikit-learn, numpy, FastAPI... from source in every process (each model
+# worker, each CLI call), seconds apiece.
+export UV_COMPILE_BYTECODE := 1
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test lint format bench setup clean
 

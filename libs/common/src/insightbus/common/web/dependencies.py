@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import FastAPI, Query, Request
 from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.security.base import SecurityBase
+from starlette.requests import HTTPConnection
 
 from insightbus.common.auth import AccessTokenVerifier, InvalidToken, bearer_token
 from insightbus.common.errors import Unauthenticated, Unavailable
@@ -42,9 +43,10 @@ def withdraw(app: FastAPI, kind: type) -> None:
     _registry(app).pop(kind, None)
 
 
-def provided(request: Request, kind: type[T]) -> T:
-    """The ``kind`` object the service's bootstrap provided; 503 while it is starting."""
-    value = _registry(request.app).get(kind)
+def provided(connection: HTTPConnection, kind: type[T]) -> T:
+    """The ``kind`` object the service's bootstrap provided (to a route or a socket); 503
+    while it is starting."""
+    value = _registry(connection.app).get(kind)
     if value is None:
         raise Unavailable("the service is starting")
     assert isinstance(value, kind)

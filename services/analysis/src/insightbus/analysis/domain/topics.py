@@ -7,12 +7,11 @@ learned from the GoEmotions corpus) and how often the session mentions them.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from insightbus.analysis.domain.model import Segment, Topic
 
@@ -159,7 +158,17 @@ FILLERS = frozenset(
         "haha",
     ]
 )
-STOP = frozenset(ENGLISH_STOP_WORDS) | FILLERS
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    # scikit-learn's list, imported on first use: importing scikit-learn takes seconds, and
+    # the processes that only route events (and every CLI command) never extract topics.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | FILLERS
+
+
 _TOKEN = re.compile(r"[a-z][a-z'-]*[a-z]|[.,;:!?()\"]")
 _MAX_WORDS = 3
 _DEFAULT_IDF = 8.0  # a word the background corpus never saw is probably specific
@@ -168,9 +177,10 @@ _DEFAULT_IDF = 8.0  # a word the background corpus never saw is probably specifi
 def _runs(text: str) -> list[list[str]]:
     runs: list[list[str]] = []
     current: list[str] = []
+    stop = stop_words()
     for token in _TOKEN.findall(text.lower()):
         word = token.replace("'", "")
-        if len(token) == 1 or word in STOP or len(word) < 3:
+        if len(token) == 1 or word in stop or len(word) < 3:
             if current:
                 runs.append(current)
             current = []

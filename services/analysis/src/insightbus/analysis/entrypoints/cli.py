@@ -21,13 +21,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    if not args.data.is_file():  # told at once, before seconds of loading the model
+        print(f"insightbus analysis evaluate: no such file: {args.data}", file=sys.stderr)
+        return 2
     from insightbus.analysis.domain.emotions import EmotionModel
     from insightbus.analysis.domain.evaluation import evaluate, load_labelled_csv
 
     try:
         model = EmotionModel.load(args.model)
-        if not args.data.is_file():
-            raise FileNotFoundError(f"no such file: {args.data}")
         texts, gold = load_labelled_csv(args.data, model.labels)
     except (OSError, ValueError) as exc:
         print(f"insightbus analysis evaluate: {exc}", file=sys.stderr)

@@ -21,9 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from insightbus.classifier.domain.category_model import CategoryModel
-from insightbus.classifier.domain.sentiment import SentimentModel
 from insightbus.classifier.domain.triage import (
     Level,
     Priority,
@@ -34,6 +33,10 @@ from insightbus.classifier.domain.triage import (
 )
 from insightbus.common.events import tickets as contract
 from insightbus.common.events.tickets import ClassifiedTicket, Ticket, UnclassifiedTicket
+
+if TYPE_CHECKING:  # scikit-learn takes seconds to import: only where models are loaded
+    from insightbus.classifier.domain.category_model import CategoryModel
+    from insightbus.classifier.domain.sentiment import SentimentModel
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,9 @@ def _has_words(text: str) -> bool:
 def _models(category: Path | None, sentiment: Path | None) -> tuple[CategoryModel, SentimentModel]:
     # Read once per process and path: the models are read-only after training. A failed load
     # raises, and is not cached.
+    from insightbus.classifier.domain.category_model import CategoryModel
+    from insightbus.classifier.domain.sentiment import SentimentModel
+
     return CategoryModel.load(category), SentimentModel.load(sentiment)
 
 

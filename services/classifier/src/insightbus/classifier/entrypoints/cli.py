@@ -36,11 +36,13 @@ def _fail(command: str, exc: Exception) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from insightbus.classifier.domain.category_model import CategoryModel
     from insightbus.classifier.domain.labelled_data import read_labelled
 
     try:
         texts, labels = read_labelled(args.data, args.text_column, args.label_column)
+        # After the data is read: a bad file is told at once, without importing scikit-learn.
+        from insightbus.classifier.domain.category_model import CategoryModel
+
         started = time.perf_counter()
         model = CategoryModel.train(texts, labels)
         seconds = time.perf_counter() - started

@@ -3,9 +3,7 @@ the application object."""
 
 from __future__ import annotations
 
-from typing import cast
-
-from fastapi import Request, WebSocket
+from fastapi import WebSocket
 
 from insightbus.common.auth import bearer_token
 from insightbus.common.web.dependencies import provided
@@ -41,6 +39,5 @@ def socket_token(websocket: WebSocket) -> str | None:
 
 
 def notifier_of(websocket: WebSocket) -> Notifier:
-    """The application object, as the HTTP routes find it (``provided`` reads only the
-    connection's app, which a WebSocket has as a Request does)."""
-    return provided(cast(Request, websocket), Notifier)
+    """The application object, found as the HTTP routes find it."""
+    return provided(websocket, Notifier)
