@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 
 from insightbus.common.settings import Settings
-from insightbus.gateway.main import create_app_from_settings
+from insightbus.gateway.bootstrap import create_app
 from services.gateway.tests.conftest import SECRET
 
 
@@ -15,7 +15,7 @@ async def test_the_gateway_runs_alone_and_keeps_its_data(tmp_path: Path) -> None
     settings = Settings(data_dir=tmp_path, jwt_secret=SECRET)
     body = {"email": "solo@example.com", "password": "correct horse", "name": "Solo"}
     for attempt in range(2):  # the second app finds what the first one stored
-        app = create_app_from_settings(settings)
+        app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://g") as client:

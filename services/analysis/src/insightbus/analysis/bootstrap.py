@@ -10,6 +10,7 @@ from insightbus.analysis.entrypoints.bus import TOPOLOGY
 from insightbus.common import topology
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
+from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore
 from insightbus.common.workers import WorkerPool
@@ -48,3 +49,12 @@ class AnalysisService:
 def build_analysis(settings: Settings, store: DocumentStore, bus: MessageBus) -> AnalysisService:
     pool = analysis_pool(settings.analysis_workers, settings.analysis_model_path)
     return AnalysisService(store, bus, pool)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The analysis alone in its process (the distributed mode): it still serves /health and
+    /metrics, for probes and scraping."""
+    settings = settings or Settings()
+    return service_app(
+        settings, "analysis", lambda store, bus: build_analysis(settings, store, bus)
+    )

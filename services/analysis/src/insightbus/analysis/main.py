@@ -1,28 +1,9 @@
-"""Composition root of the analysis service on its own (the distributed mode). A worker
-still serves /health and /metrics, for probes and scraping.
+"""The analysis alone (the distributed mode): ``python -m insightbus.analysis.main``, with settings
+from the ``INSIGHTBUS_*`` variables."""
 
-python -m insightbus.analysis.main     # settings from INSIGHTBUS_* variables
-"""
-
-from __future__ import annotations
-
-from fastapi import FastAPI
-
-from insightbus.analysis.bootstrap import build_analysis
-from insightbus.common.runtime import serve, service_app
+from insightbus.analysis.bootstrap import create_app
+from insightbus.common.runtime import serve
 from insightbus.common.settings import Settings
 
-
-def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    return service_app(
-        settings, "analysis", lambda store, bus: build_analysis(settings, store, bus)
-    )
-
-
-def main() -> None:
-    serve(Settings(), "analysis", create_app_from_settings)
-
-
 if __name__ == "__main__":
-    main()
+    serve(Settings(), "analysis", create_app)

@@ -14,6 +14,7 @@ from insightbus.common import topology
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
 from insightbus.common.outbox import Outbox
+from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore, Index
 from insightbus.common.workers import WorkerPool
@@ -80,3 +81,12 @@ def build_classifier(
         sla_policy(settings),
     )
     return ClassifierService(store, bus, pool, max_rows=settings.tickets_max_rows)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The classifier alone in its process (the distributed mode): it still serves /health and
+    /metrics, for probes and scraping."""
+    settings = settings or Settings()
+    return service_app(
+        settings, "classifier", lambda store, bus: build_classifier(settings, store, bus)
+    )

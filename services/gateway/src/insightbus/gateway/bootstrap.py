@@ -14,6 +14,7 @@ from insightbus.common.auth import AccessTokenVerifier, TokenCodec
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
 from insightbus.common.outbox import Outbox
+from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore
 from insightbus.common.topology import subscribe
@@ -144,3 +145,12 @@ def build_gateway(
     # Subscribed here, before anything starts the bus.
     subscribe(bus, TOPOLOGY, lambda: service.gateway)
     return service
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The gateway alone in its process (the distributed mode), on the adapters the settings pick."""
+    settings = settings or Settings()
+    tokens = TokenCodec.from_settings(settings)
+    return service_app(
+        settings, "gateway", lambda store, bus: build_gateway(settings, store, bus, tokens)
+    )

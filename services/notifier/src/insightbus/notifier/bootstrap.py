@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from insightbus.common.auth import AccessTokenVerifier, TokenCodec
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
+from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore, Index
 from insightbus.common.topology import subscribe
@@ -136,3 +137,12 @@ def build_notifier(
     settings: Settings, store: DocumentStore, bus: MessageBus, tokens: TokenCodec
 ) -> NotifierService:
     return NotifierService(settings, store, bus, tokens)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The notifier alone in its process (the distributed mode), on the adapters the settings pick."""
+    settings = settings or Settings()
+    tokens = TokenCodec.from_settings(settings)
+    return service_app(
+        settings, "notifier", lambda store, bus: build_notifier(settings, store, bus, tokens)
+    )
