@@ -61,17 +61,30 @@ async def publish(bus: MessageBus, event: Event, source: str = "test") -> Envelo
 @dataclass
 class Recorder:
     """Every envelope a consumer group of its own receives on ``topics``, in arrival order.
-    Subscribe it before the bus starts."""
+    Subscribe it before the bus starts.
+
+    Each envelope is checked against its event's published schema as it arrives (Zulip's
+    ``event_schema`` idea): a test that waits on a recorder fails on any event that would
+    not parse for a consumer outside."""
 
     envelopes: list[Envelope] = field(default_factory=list)
+    invalid: list[tuple[Envelope, Exception]] = field(default_factory=list)
 
     def attach(self, bus: MessageBus, topics: Sequence[str], group: str = "test-recorder") -> None:
         bus.subscribe(group, topics, self._record)  # the test's own group, not a service's
 
     async def _record(self, envelope: Envelope) -> None:
+        try:
+            parse(envelope)
+        except Exception as exc:  # recorded, not raised: the bus would only retry it
+            self.invalid.append((envelope, exc))
         self.envelopes.append(envelope)
 
+    def check(self) -> None:
+        assert not self.invalid, f"events that break their schema: {self.invalid}"
+
     def of_type(self, event_type: str) -> list[Any]:
+        self.check()
         return [parse(e) for e in self.envelopes if e.type == event_type]
 
     def types(self) -> list[str]:
@@ -83,6 +96,7 @@ class Recorder:
         timeout: float = DEFAULT_TIMEOUT_S,
     ) -> list[Envelope]:
         await eventually(lambda: predicate(self.envelopes), timeout)
+        self.check()
         return self.envelopes
 
     async def wait_for_id(
@@ -95,6 +109,7 @@ class Recorder:
 
         envelope = await eventually(found, timeout)
         assert envelope is not None
+        self.check()
         return envelope
 
 
