@@ -25,13 +25,11 @@ from insightbus.common.testing.factories import free_port
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "insightbus"
 
-# The models run on a thread of the stack: one load instead of four worker processes' (the
-# pool has tests of its own, and test_process_lifetime runs the stack with its workers).
-STACK_ENV = {
-    "INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "10000",
-    "INSIGHTBUS_ANALYSIS_WORKERS": "0",
-    "INSIGHTBUS_CLASSIFIER_WORKERS": "0",
-}
+STACK_ENV = {"INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "10000"}
+# The tests' stacks run the models on a thread: one load instead of four worker processes'
+# (the pool has tests of its own, and test_process_lifetime runs a stack with its workers).
+# The benchmarks start the default configuration.
+TEST_ENV = {"INSIGHTBUS_ANALYSIS_WORKERS": "0", "INSIGHTBUS_CLASSIFIER_WORKERS": "0"}
 
 __all__ = ["CLI", "ROOT", "RunningStack", "StackFactory", "free_port", "start_stack"]
 
@@ -94,7 +92,7 @@ def stack_factory(tmp_path: Path) -> Iterator[StackFactory]:
     def factory(
         data_dir: Path | None = None, env: dict[str, str] | None = None, port: int | None = None
     ) -> RunningStack:
-        stack = start_stack(data_dir or tmp_path / "data", env, port)
+        stack = start_stack(data_dir or tmp_path / "data", {**TEST_ENV, **(env or {})}, port)
         started.append(stack)
         return stack
 
@@ -109,7 +107,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     its own, so they share nothing but the process (starting one costs seconds)."""
     running = start_stack(
         tmp_path_factory.mktemp("stack") / "data",
-        {"INSIGHTBUS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'},
+        {**TEST_ENV, "INSIGHTBUS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'},
     )
     yield running
     running.stop(signal.SIGKILL)
