@@ -155,7 +155,7 @@ async def run(args: argparse.Namespace, receiver_url: str) -> dict[str, Any]:
         codec = TokenCodec.from_settings(settings)
         service = NotifierService(settings, store, bus, codec)
         app = create_app(
-            Process(settings, bus=bus, stores={"notifier": store}, services=[service]), title="n"
+            Process(bus=bus, stores={"notifier": store}, services=[service]), title="n"
         )
         port = free_port()
         server = uvicorn.Server(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -9,38 +10,29 @@ from typing import Any
 import pytest
 
 from insightbus.analysis.bootstrap import build_analysis
-from insightbus.common.bus.embedded import EmbeddedBus
+from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, parse, topics
 from insightbus.common.events.sessions import ContentBlock, ContentUploaded
 from insightbus.common.settings import Settings
-from insightbus.common.store.sqlite import SqliteStore
-from insightbus.common.testing.factories import Recorder, publish
+from insightbus.common.testing.factories import Recorder, on_the_bus, publish
 
-Started = tuple[EmbeddedBus, Recorder]
+Started = tuple[MessageBus, Recorder]
 
 
 @pytest.fixture
 async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    running: list[tuple[EmbeddedBus, SqliteStore, Any]] = []
+    async with contextlib.AsyncExitStack() as running:
 
-    async def starter(**overrides: Any) -> Started:
-        settings = Settings(**{"data_dir": tmp_path, "analysis_workers": 0, **overrides})
-        bus = EmbeddedBus(None, backoff_s=0.01)
-        store = SqliteStore(None)
-        service = build_analysis(settings, store, bus)
-        recorder = Recorder()
-        recorder.attach(bus, [topics.ANALYSIS])
-        await store.start()
-        await service.start()
-        await bus.start()
-        running.append((bus, store, service))
-        return bus, recorder
+        async def starter(**overrides: Any) -> Started:
+            settings = Settings(**{"data_dir": tmp_path, "analysis_workers": 0, **overrides})
+            service = await running.enter_async_context(
+                on_the_bus(
+                    lambda store, bus: build_analysis(settings, store, bus), [topics.ANALYSIS]
+                )
+            )
+            return service.bus, service.recorder
 
-    yield starter
-    for bus, store, service in running:
-        await bus.stop()
-        await service.stop()
-        await store.close()
+        yield starter
 
 
 def upload(*texts: str, content_id: str = "c1") -> ContentUploaded:

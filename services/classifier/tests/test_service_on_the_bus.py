@@ -3,6 +3,7 @@ classification (or the failure) out."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,8 @@ import pytest
 from insightbus.classifier.bootstrap import build_classifier
 from insightbus.classifier.domain.classify import TicketClassifier
 from insightbus.classifier.domain.triage import Level, SlaPolicy, priority
-from insightbus.common.bus.embedded import EmbeddedBus, partition_for
+from insightbus.common.bus import MessageBus
+from insightbus.common.bus.embedded import partition_for
 from insightbus.common.events import Envelope, parse, topics
 from insightbus.common.events.tickets import (
     Ticket,
@@ -24,8 +26,8 @@ from insightbus.common.events.tickets import (
     TicketsSubmitted,
 )
 from insightbus.common.settings import Settings
-from insightbus.common.store.sqlite import SqliteStore
-from insightbus.common.testing.factories import Recorder, publish
+from insightbus.common.store import DocumentStore
+from insightbus.common.testing.factories import Recorder, on_the_bus, publish
 
 PARTITIONS = 4
 SUBMITTED_AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -98,43 +100,37 @@ def shipped_models() -> TicketClassifier:
     return TicketClassifier.load()
 
 
-Started = tuple[EmbeddedBus, SqliteStore, Recorder]
+Started = tuple[MessageBus, DocumentStore, Recorder]
 
 
 @pytest.fixture
 async def start(
     tmp_path: Path, shipped_models: TicketClassifier
 ) -> AsyncIterator[Callable[..., Any]]:
-    running: list[tuple[EmbeddedBus, SqliteStore, Any]] = []
+    async with contextlib.AsyncExitStack() as running:
 
-    async def starter(**overrides: Any) -> Started:
-        settings = Settings(
-            **{
-                "data_dir": tmp_path,
-                "classifier_workers": 0,  # a thread: the models loaded once for the module
-                "sla_critical_hours": SLA["critical"],
-                "sla_high_hours": SLA["high"],
-                "sla_medium_hours": SLA["medium"],
-                "sla_low_hours": SLA["low"],
-                **overrides,
-            }
-        )
-        bus = EmbeddedBus(None, partitions=PARTITIONS, backoff_s=0.01)
-        store = SqliteStore(None)
-        service = build_classifier(settings, store, bus)
-        recorder = Recorder()
-        recorder.attach(bus, [topics.TICKETS])
-        await store.start()
-        await service.start()
-        await bus.start()
-        running.append((bus, store, service))
-        return bus, store, recorder
+        async def starter(**overrides: Any) -> Started:
+            settings = Settings(
+                **{
+                    "data_dir": tmp_path,
+                    "classifier_workers": 0,  # a thread: the models loaded once for the module
+                    "sla_critical_hours": SLA["critical"],
+                    "sla_high_hours": SLA["high"],
+                    "sla_medium_hours": SLA["medium"],
+                    "sla_low_hours": SLA["low"],
+                    **overrides,
+                }
+            )
+            service = await running.enter_async_context(
+                on_the_bus(
+                    lambda store, bus: build_classifier(settings, store, bus),
+                    [topics.TICKETS],
+                    partitions=PARTITIONS,
+                )
+            )
+            return service.bus, service.store, service.recorder
 
-    yield starter
-    for bus, store, service in running:
-        await bus.stop()
-        await service.stop()
-        await store.close()
+        yield starter
 
 
 def ours(recorder: Recorder) -> list[Envelope]:

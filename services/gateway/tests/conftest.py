@@ -81,9 +81,7 @@ async def harness(settings: Settings, bus_partitions: int) -> AsyncIterator[Harn
     service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
     recorder = Recorder()
     recorder.attach(bus, [topics.SESSIONS, topics.ACTION_ITEMS, topics.TICKETS])
-    app = create_app(
-        Process(settings, bus=bus, stores={"gateway": store}, services=[service]), title="t"
-    )
+    app = create_app(Process(bus=bus, stores={"gateway": store}, services=[service]), title="t")
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:

@@ -83,9 +83,7 @@ async def serve(
     store = store or SqliteStore(None)
     codec = TokenCodec.from_settings(settings)
     service = NotifierService(settings, store, bus, codec, ownership_grace_s=0.5)
-    app = create_app(
-        Process(settings, bus=bus, stores={"notifier": store}, services=[service]), title="n"
-    )
+    app = create_app(Process(bus=bus, stores={"notifier": store}, services=[service]), title="n")
     async with serving(app) as url:
         yield Live(url.replace("http://", "ws://"), bus, codec)
 

@@ -3,9 +3,8 @@ had not delivered, on SQLite and on MongoDB (SecantusDB)."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,6 @@ from services.notifier.tests.webhook_support import (
     eventually,
     fast_settings,
 )
-
-
-@pytest.fixture(scope="module")
-def mongo_url() -> Iterator[str]:
-    external = os.environ.get("INSIGHTBUS_TEST_MONGO_URL")
-    if external:
-        yield external
-        return
-    from insightbus.common.testing.secantus import run_secantus
-
-    with run_secantus() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "mongo"])

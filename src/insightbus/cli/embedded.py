@@ -27,7 +27,7 @@ def build_process(settings: Settings) -> Process:
         build_classifier(settings, stores["classifier"], bus),
         build_notifier(settings, stores["notifier"], bus, tokens),
     ]
-    return Process(settings, bus=bus, stores=dict(stores), services=services)
+    return Process(bus=bus, stores=dict(stores), services=services)
 
 
 def create_embedded_app(settings: Settings) -> FastAPI:

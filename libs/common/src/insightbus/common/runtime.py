@@ -50,7 +50,6 @@ class Service(Protocol):
 class Process:
     """Everything one OS process runs: its adapters and its services."""
 
-    settings: Settings
     bus: MessageBus
     stores: dict[str, DocumentStore] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
@@ -140,7 +139,7 @@ def service_app(
     settings pick: its own store, the shared bus."""
     bus = make_bus(settings)
     store = make_store(settings, name)
-    process = Process(settings, bus=bus, stores={name: store}, services=[build(store, bus)])
+    process = Process(bus=bus, stores={name: store}, services=[build(store, bus)])
     return create_app(process, title=f"insightbus {name}")
 
 

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event, new_id, parse
+from insightbus.common.runtime import Process, Service
+from insightbus.common.store import DocumentStore
 
 T = TypeVar("T")
 
@@ -113,6 +115,40 @@ class Recorder:
         return envelope
 
 
+@dataclass
+class OnTheBus:
+    """A service started alone on in-memory adapters, and what its consumers saw."""
+
+    bus: MessageBus
+    store: DocumentStore
+    recorder: Recorder
+
+
+@contextlib.asynccontextmanager
+async def on_the_bus(
+    build: Callable[[DocumentStore, MessageBus], Service],
+    record: Sequence[str],
+    *,
+    partitions: int = 4,
+) -> AsyncIterator[OnTheBus]:
+    """``build(store, bus)`` on an in-memory bus and store, started in the order a process
+    starts (stores, services, then consumers); a ``Recorder`` on the ``record`` topics."""
+    from insightbus.common.bus.embedded import EmbeddedBus
+    from insightbus.common.store.sqlite import SqliteStore
+
+    bus = EmbeddedBus(None, partitions=partitions, backoff_s=0.01)
+    store = SqliteStore(None)
+    service = build(store, bus)
+    recorder = Recorder()
+    recorder.attach(bus, record)
+    process = Process(bus=bus, stores={service.name: store}, services=[service])
+    await process.start()
+    try:
+        yield OnTheBus(bus, store, recorder)
+    finally:
+        await process.stop()
+
+
 @contextlib.asynccontextmanager
 async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
     """``app`` on a real uvicorn on loopback (lifespan and all); yields ``http://host:port``."""
@@ -139,6 +175,7 @@ __all__ = [
     "eventually",
     "free_port",
     "new_id",
+    "on_the_bus",
     "publish",
     "serving",
 ]

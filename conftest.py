@@ -1,4 +1,5 @@
-"""Real protocol servers for the adapter contract suites, one per test session."""
+"""Real protocol servers for the adapter contract suites and every test that needs one: one
+of each per test session, shared by all the test folders."""
 
 from __future__ import annotations
 
