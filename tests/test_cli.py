@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,19 @@ def test_up_rejects_a_bad_port() -> None:
     result = run("up", "--port", "70000")
     assert result.returncode == 2
     assert "port must be between" in result.stderr
+
+
+def test_up_refuses_bad_settings_in_one_line_each() -> None:
+    result = subprocess.run(
+        [str(CLI), "up", "--port", "8123"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "INSIGHTBUS_CORS_ORIGINS": '["*"]'},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("insightbus up: INSIGHTBUS_CORS_ORIGINS: ")
+    assert "'*' is not an origin" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_schemas_prints_every_event_type() -> None:

@@ -31,4 +31,4 @@ def build_process(settings: Settings) -> Process:
 
 
 def create_embedded_app(settings: Settings) -> FastAPI:
-    return create_app(build_process(settings), title="insightbus")
+    return create_app(build_process(settings), title="insightbus", settings=settings)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from insightbus.common.settings import Settings
 
 
@@ -53,7 +55,13 @@ def _up(args: argparse.Namespace) -> int:
         for key, value in {"host": args.host, "port": args.port, "data_dir": args.data_dir}.items()
         if value is not None
     }
-    settings = Settings(**overrides)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            print(f"insightbus up: INSIGHTBUS_{field.upper()}: {error['msg']}", file=sys.stderr)
+        return 2
     print(
         f"insightbus: http://{settings.host}:{settings.port} (API docs at /docs), "
         f"data in {settings.resolved_data_dir}; Ctrl-C stops it",

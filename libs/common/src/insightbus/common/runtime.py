@@ -28,6 +28,7 @@ from insightbus.common.web import (
     metrics_router,
     ok,
 )
+from insightbus.common.web.security import install_security
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,12 @@ def make_store(settings: Settings, service: str) -> DocumentStore:
     return SqliteStore(settings.sqlite_path(service))
 
 
-def create_app(process: Process, *, title: str, version: str = "0.1.0") -> FastAPI:
+def create_app(
+    process: Process, *, title: str, version: str = "0.1.0", settings: Settings | None = None
+) -> FastAPI:
+    """The process's ASGI app; ``settings`` (default: the environment's) set the browser
+    policy: CORS origins, HSTS."""
+
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await process.start()
@@ -125,6 +131,7 @@ def create_app(process: Process, *, title: str, version: str = "0.1.0") -> FastA
     app = FastAPI(title=title, version=version, lifespan=lifespan)
     install_error_handlers(app)
     install_observability(app)
+    install_security(app, settings or Settings())
     app.include_router(metrics_router)
     app.include_router(health_router(process.health_checks()))
     for service in process.services:
@@ -140,7 +147,7 @@ def service_app(
     bus = make_bus(settings)
     store = make_store(settings, name)
     process = Process(bus=bus, stores={name: store}, services=[build(store, bus)])
-    return create_app(process, title=f"insightbus {name}")
+    return create_app(process, title=f"insightbus {name}", settings=settings)
 
 
 def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -> None:

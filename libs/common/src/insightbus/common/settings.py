@@ -5,12 +5,15 @@ Each service reads the same model; a composition root picks the adapters from it
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class BusKind(StrEnum):
@@ -84,7 +87,23 @@ class Settings(BaseSettings):
     webhook_allowed_hosts: list[str] = Field(default_factory=list)
 
     rate_limit_per_minute: int = Field(default=100, ge=1)
+    # Web pages on these origins ("https://app.example.com") may call the API with
+    # credentials (CORS). None by default: same-origin only.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Send Strict-Transport-Security: set it where the platform is reached over HTTPS only.
+    hsts: bool = False
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            # A wildcard with credentials would let any site act as the logged-in user.
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: give scheme://host[:port], no path, no '*'"
+                )
+        return [origin.lower() for origin in origins]
 
     @cached_property
     def resolved_data_dir(self) -> Path:
