@@ -102,7 +102,7 @@ async def test_other_users_cannot_see_or_watch_a_session(stack: RunningStack) ->
         ) as ws:
             with pytest.raises(ConnectionClosed) as closed:
                 await asyncio.wait_for(ws.recv(), 10)
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
 
 
 async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(

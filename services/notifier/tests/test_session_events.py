@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 from websockets.asyncio.client import connect
@@ -20,7 +21,7 @@ from insightbus.common.events.analysis import (
     TopicDetected,
 )
 from insightbus.common.events.sessions import SessionDeleted
-from services.notifier.tests.conftest import Live, receive
+from services.notifier.tests.conftest import Live, ready, receive
 
 IDS = {"session_id": "s1", "user_id": "u1", "content_id": "c1"}
 
@@ -55,12 +56,17 @@ def analysis_events() -> list:
     ]
 
 
-async def closed_with(url: str, headers: dict[str, str] | None = None) -> int:
+async def closed_by(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """The close code and reason the server ends the socket with."""
     async with connect(url, additional_headers=headers or {}) as ws:
         with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 5)
     assert closed.value.rcvd is not None
-    return closed.value.rcvd.code
+    return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+async def closed_with(url: str, headers: dict[str, str] | None = None) -> int:
+    return (await closed_by(url, headers))[0]
 
 
 async def test_messages_stream_live_in_order_with_their_shapes(live: Live) -> None:
@@ -151,8 +157,30 @@ async def test_authentication_and_ownership_close_codes(live: Live) -> None:
     assert (
         await closed_with(live.socket_url("s1", token=live.token("u1", TokenKind.refresh))) == 4401
     )
-    assert await closed_with(live.socket_url("s1", token=live.token("u2"))) == 4403
+    assert await closed_with(live.socket_url("s1", token=live.token("u2"))) == 4404
     assert await closed_with(live.socket_url("nope", token=live.token("u1"))) == 4404
+
+
+async def test_another_users_session_answers_as_one_that_does_not_exist(live: Live) -> None:
+    """The same code, reason and wait (the ownership grace: 0.5 s here) for someone else's
+    session, a deleted one and one that never existed, so no id can be probed; the owner
+    gets their existing session at once."""
+    grace = 0.5
+    await live.create_session("s1", "u1")
+    await live.create_session("gone", "u2")
+    await live.publish(SessionDeleted(session_id="gone", user_id="u2"), source="gateway")
+
+    async with connect(live.socket_url("s1", token=live.token("u1"))) as owned:
+        started = time.monotonic()
+        await ready(owned)
+        assert time.monotonic() - started < grace  # the owner does not wait for the grace
+
+    answers = {}
+    for session_id in ("s1", "gone", "never-created"):
+        started = time.monotonic()
+        answers[session_id] = await closed_by(live.socket_url(session_id, token=live.token("u3")))
+        assert time.monotonic() - started >= grace, session_id
+    assert set(answers.values()) == {(4404, "session not found")}
 
 
 async def test_connecting_before_the_session_is_known_waits_for_it(live: Live) -> None:

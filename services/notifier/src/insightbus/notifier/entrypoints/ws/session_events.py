@@ -10,16 +10,16 @@ import logging
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from insightbus.common.auth import InvalidToken
+from insightbus.common.errors import NotFound
 from insightbus.notifier.app.application import Notifier
 from insightbus.notifier.domain.sockets import Connection
 from insightbus.notifier.entrypoints.ws.sockets import (
-    CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
     MAX_CLIENT_MESSAGE,
+    accept,
     close_code,
     notifier_of,
-    socket_token,
 )
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,7 @@ router = APIRouter(tags=["live updates"])
 @router.websocket("/api/v1/sessions/{session_id}/events")
 async def session_events(websocket: WebSocket, session_id: str) -> None:
     notifier = notifier_of(websocket)
-    # Accept first: a close code (4401, 4403, ...) can only be sent on an open socket.
-    await websocket.accept()
-    token = socket_token(websocket)
+    token = await accept(websocket)
     try:
         if token is None:
             raise InvalidToken("missing token")
@@ -40,12 +38,11 @@ async def session_events(websocket: WebSocket, session_id: str) -> None:
     except InvalidToken as exc:
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc))
         return
-    owner, deleted = await notifier.ownership.wait_for_owner(session_id, notifier.ownership_grace_s)
-    if owner is None or deleted:
-        await websocket.close(CLOSE_NOT_FOUND, "session not found")
-        return
-    if owner != user_id:
-        await websocket.close(CLOSE_FORBIDDEN, "not your session")
+    try:
+        await notifier.watchable(session_id, user_id)
+    except NotFound as exc:
+        # Another user's session answers as one that does not exist, after the same wait.
+        await websocket.close(CLOSE_NOT_FOUND, exc.message)
         return
 
     connection = Connection(session_id, user_id)
