@@ -7,6 +7,8 @@ import os
 import signal
 import time
 
+import httpx
+
 from insightbus.common.testing.processes import alive, children
 from tests.conftest import StackFactory
 
@@ -26,6 +28,8 @@ def test_kill_9_of_the_stack_leaves_no_worker_behind(stack_factory: StackFactory
         env={"INSIGHTBUS_ANALYSIS_WORKERS": "2", "INSIGHTBUS_CLASSIFIER_WORKERS": "2"}
     )
     pid = stack.process.pid
+    # It served only once its workers were warm.
+    assert httpx.get(f"{stack.base_url}/readyz", timeout=5).status_code == 200
     # Two analysis and two classifier workers (and the pool's resource tracker).
     _wait(lambda: len(children(pid)) >= 4, "the model workers to start")
     workers = children(pid)

@@ -5,6 +5,8 @@ adapters differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 from insightbus.analysis.bootstrap import build_analysis
@@ -30,5 +32,7 @@ def build_process(settings: Settings) -> Process:
     return Process(bus=bus, stores=dict(stores), services=services)
 
 
-def create_embedded_app(settings: Settings) -> FastAPI:
-    return create_app(build_process(settings), title="insightbus", settings=settings)
+def create_embedded_app(settings: Settings, on_ready: Callable[[], None] | None = None) -> FastAPI:
+    return create_app(
+        build_process(settings), title="insightbus", settings=settings, on_ready=on_ready
+    )

@@ -62,12 +62,16 @@ def _up(args: argparse.Namespace) -> int:
             field = ".".join(str(part) for part in error["loc"])
             print(f"insightbus up: INSIGHTBUS_{field.upper()}: {error['msg']}", file=sys.stderr)
         return 2
-    print(
-        f"insightbus: http://{settings.host}:{settings.port} (API docs at /docs), "
-        f"data in {settings.resolved_data_dir}; Ctrl-C stops it",
-        file=sys.stderr,
-    )
-    serve(settings, "embedded", create_embedded_app)
+    print(f"insightbus: starting, data in {settings.resolved_data_dir}", file=sys.stderr)
+
+    def announce() -> None:  # once the model workers are warm: the first upload is fast
+        print(
+            f"insightbus: up on http://{settings.host}:{settings.port} (API docs at /docs); "
+            "Ctrl-C stops it",
+            file=sys.stderr,
+        )
+
+    serve(settings, "embedded", lambda s: create_embedded_app(s, on_ready=announce))
     return 0
 
 

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -47,6 +47,20 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
+@runtime_checkable
+class Warming(Protocol):
+    """A service with a slow start of its own (model workers): ``warmed`` returns once it
+    works at full speed, or knows it cannot; ``not_ready`` says why not yet, or None."""
+
+    async def warmed(self) -> None: ...
+
+    def not_ready(self) -> str | None: ...
+
+
+#: How long a process waits for its services to warm before it serves anyway (/readyz says).
+WARM_UP_TIMEOUT_S = 120.0
+
+
 @dataclass
 class Process:
     """Everything one OS process runs: its adapters and its services."""
@@ -60,6 +74,13 @@ class Process:
         for name, store in self.stores.items():
             checks[f"store:{name}"] = store.healthy
         return checks
+
+    def readiness(self) -> dict[str, str | None]:
+        """Each warming service: None when ready, else why not."""
+        return {f"service:{s.name}": s.not_ready() for s in self.services if isinstance(s, Warming)}
+
+    async def warmed(self) -> None:
+        await asyncio.gather(*(s.warmed() for s in self.services if isinstance(s, Warming)))
 
     async def start(self) -> None:
         for store in self.stores.values():
@@ -115,14 +136,26 @@ def make_store(settings: Settings, service: str) -> DocumentStore:
 
 
 def create_app(
-    process: Process, *, title: str, version: str = "0.1.0", settings: Settings | None = None
+    process: Process,
+    *,
+    title: str,
+    version: str = "0.1.0",
+    settings: Settings | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The process's ASGI app; ``settings`` (default: the environment's) set the browser
-    policy: CORS origins, HSTS."""
+    policy: CORS origins, HSTS. The server listens once the services have started and warmed
+    (model workers loaded: the first request is as fast as the tenth); then ``on_ready``."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await process.start()
+        try:
+            await asyncio.wait_for(process.warmed(), WARM_UP_TIMEOUT_S)
+        except Exception:  # a model that cannot load: serve, and let /readyz say why
+            log.warning("services did not warm up; serving anyway", exc_info=True)
+        if on_ready is not None:
+            on_ready()
         try:
             yield
         finally:
@@ -133,7 +166,7 @@ def create_app(
     install_observability(app)
     install_security(app, settings or Settings())
     app.include_router(metrics_router)
-    app.include_router(health_router(process.health_checks()))
+    app.include_router(health_router(process.health_checks(), process.readiness))
     for service in process.services:
         service.configure(app)
     return app
@@ -167,8 +200,28 @@ def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -
     )
 
 
-def health_router(checks: dict[str, HealthCheck]) -> APIRouter:
+def health_router(
+    checks: dict[str, HealthCheck], readiness: Callable[[], dict[str, str | None]] = dict
+) -> APIRouter:
+    """``/livez``: the process runs. ``/health``: each dependency (bus, stores) answers.
+    ``/readyz``: both, and every service warm: what a load balancer routes by."""
     router = APIRouter(tags=["health"])
+
+    @router.get("/livez", summary="The process is alive")
+    async def livez() -> JSONResponse:
+        return ok({"status": "alive"})
+
+    @router.get("/readyz", summary="Ready to work at full speed: dependencies up, workers warm")
+    async def readyz() -> JSONResponse:
+        results = await asyncio.gather(*(_probe(check) for check in checks.values()))
+        states: dict[str, str] = {
+            name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)
+        }
+        for name, why in readiness().items():
+            states[name] = "ok" if why is None else why
+        if all(state == "ok" for state in states.values()):
+            return ok({"status": "ready", "checks": states})
+        return error_response(503, "not ready", {"status": "not ready", "checks": states})
 
     @router.get("/health", summary="Status of each dependency")
     async def health() -> JSONResponse:

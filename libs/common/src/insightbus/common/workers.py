@@ -126,6 +126,14 @@ class WorkerPool:
             and self.error is None
         )
 
+    def not_ready(self) -> str | None:
+        """None when every worker is warm; else why not (for /readyz)."""
+        if self.error is not None:
+            return f"unavailable: {self.error}"
+        if not self.ready:
+            return "warming up" if self._started else "not started"
+        return None
+
     async def start(self) -> None:
         """Spawn the workers and warm them up in the background; returns at once."""
         if self._started:

@@ -33,6 +33,13 @@ class AnalysisService:
             raise RuntimeError("analysis service not started")  # the bus retries
         return self._app
 
+    async def warmed(self) -> None:
+        """Once every worker has loaded the model (or failed to)."""
+        await self.pool.warmed()
+
+    def not_ready(self) -> str | None:
+        return self.pool.not_ready()
+
     def configure(self, app: FastAPI) -> None:
         """No routes: the analysis service talks only through the bus."""
 

@@ -41,6 +41,13 @@ class ClassifierService:
             raise RuntimeError("classifier service not started")  # the bus retries
         return self._app
 
+    async def warmed(self) -> None:
+        """Once every worker has loaded the models (or failed to)."""
+        await self.pool.warmed()
+
+    def not_ready(self) -> str | None:
+        return self.pool.not_ready()
+
     def configure(self, app: FastAPI) -> None:
         """No routes: the classifier talks only through the bus."""
 
