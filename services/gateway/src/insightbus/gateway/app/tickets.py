@@ -28,6 +28,7 @@ from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.ports import TicketRequests
 from insightbus.gateway.domain.tickets import signature
 from insightbus.gateway.domain.tickets.csv_format import parse_tickets
+from insightbus.gateway.domain.tickets.file_names import default_file_name, generated_file_name
 from insightbus.gateway.domain.tickets.generator import generate_csv
 from insightbus.gateway.domain.tickets.jobs import job_view
 
@@ -100,7 +101,7 @@ class TicketJobs:
         return {
             "csv_content": base64.b64encode(lines.encode() + body).decode(),
             "session_id": session_id,
-            "file_name": f"tickets-{now:%Y%m%d-%H%M%S}-{session_id[:8]}.csv",
+            "file_name": generated_file_name(session_id, now),
             "row_count": count,
         }
 
@@ -108,10 +109,12 @@ class TicketJobs:
         self,
         user_id: str,
         raw: bytes,
-        file_name: str,
+        file_name: str | None,
         callback_url: str | None,
         signed: SignedRequest,
     ) -> dict[str, Any]:
+        """A job for the signed file. Without a ``file_name``, a generated file keeps the
+        name it was generated under and any other is named after the upload's time."""
         comments, body = signature.split_comments(raw)
         await self._verify(user_id, signed, body)
         tickets = parse_tickets(body, max_rows=self._limits.max_rows)
@@ -122,6 +125,7 @@ class TicketJobs:
 
         now = utcnow()
         session_id = await self._free_session_id(comments.get("x-session-id"))
+        file_name = file_name or default_file_name(comments, now)
         event = TicketsSubmitted(
             session_id=session_id,
             user_id=user_id,

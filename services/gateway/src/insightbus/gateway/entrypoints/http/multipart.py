@@ -44,7 +44,7 @@ class UploadTooLarge(Exception):
 
 @dataclass(frozen=True, slots=True)
 class UploadedFile:
-    filename: str
+    filename: str  # "" when the part had none (only taken with ``named=False``)
     data: bytes
     fields: dict[str, str] = field(default_factory=dict)  # the form's small plain fields
 
@@ -78,8 +78,10 @@ async def read_upload(
     *,
     field: str,
     accept_filename: Callable[[str], object] = lambda _: None,
+    named: bool = True,
 ) -> UploadedFile:
-    """The request's file in ``field``, or the domain error that says what is wrong with it."""
+    """The request's file in ``field``, or the domain error that says what is wrong with it.
+    With ``named=False`` a part without a file name is the file too (``curl -F 'file=<x'``)."""
     try:
         boundary = boundary_of(request.headers.get("content-type"))
         check_declared_length(request.headers.get("content-length"), max_bytes)
@@ -89,6 +91,7 @@ async def read_upload(
             field=field,
             max_bytes=max_bytes,
             accept_filename=accept_filename,
+            named=named,
         )
     except UploadTooLarge as exc:
         raise too_large(exc.limit) from None
@@ -110,10 +113,12 @@ async def read_file_field(
     field: str,
     max_bytes: int,
     accept_filename: Callable[[str], object] = lambda _: None,
+    named: bool = True,
 ) -> UploadedFile:
     """The file in ``field``. ``accept_filename`` may raise to refuse the file by name;
-    it runs as soon as the part's headers are read."""
-    reader = _FilePartReader(field.encode(), max_bytes, accept_filename)
+    it runs as soon as the part's headers are read. ``named=False`` takes a part without
+    a file name too (its ``filename`` is then "")."""
+    reader = _FilePartReader(field.encode(), max_bytes, accept_filename, named)
     parser = MultipartParser(
         boundary,
         {
@@ -142,8 +147,11 @@ async def read_file_field(
 class _FilePartReader:
     """python-multipart callbacks that keep the wanted file part and skip the others."""
 
-    def __init__(self, field: bytes, max_bytes: int, accept: Callable[[str], object]) -> None:
+    def __init__(
+        self, field: bytes, max_bytes: int, accept: Callable[[str], object], named: bool = True
+    ) -> None:
         self._field = field
+        self._named = named
         self._max_bytes = max_bytes
         self._accept = accept
         self._header_name = bytearray()
@@ -183,10 +191,10 @@ class _FilePartReader:
             return
         if self._filename is not None:
             raise MalformedMultipart(f"send one file in '{self._field.decode()}', not several")
-        if b"filename" not in options:
+        if b"filename" not in options and self._named:
             raise MissingFile(f"'{self._field.decode()}' must be a file, not a plain form field")
         # parse_options_header hands back the header's raw bytes; browsers send UTF-8.
-        self._filename = options[b"filename"].decode("utf-8", errors="replace").strip()
+        self._filename = options.get(b"filename", b"").decode("utf-8", errors="replace").strip()
         self._accept(self._filename)
         self._in_file = True
 

@@ -45,7 +45,15 @@ class GeneratedOut(BaseModel):
 
 class UploadRequest(BaseModel):
     csv_content: str = Field(description="base64 of the CSV file")
-    file_name: str = Field(min_length=1, max_length=MAX_FILE_NAME)
+    file_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_FILE_NAME,
+        description=(
+            "optional: a file from /api/csv/generate keeps its generated name, "
+            "any other is named tickets_<UTC timestamp>.csv"
+        ),
+    )
     callback_url: str | None = Field(default=None, max_length=2048)
 
 
@@ -118,7 +126,7 @@ async def get_job(session_id: str, user_id: CurrentUser, tickets: TicketsDep) ->
     return ok(await tickets.job(user_id, session_id))
 
 
-async def _read_json(request: Request, max_bytes: int) -> tuple[bytes, str, str | None]:
+async def _read_json(request: Request, max_bytes: int) -> tuple[bytes, str | None, str | None]:
     # base64 grows a file by a third; the rest of the JSON is small.
     limit = max_bytes * 4 // 3 + 64 * 1024
     declared = request.headers.get("content-length", "")
@@ -147,10 +155,11 @@ async def _read_json(request: Request, max_bytes: int) -> tuple[bytes, str, str 
     return raw, body.file_name, body.callback_url
 
 
-async def _read_multipart(request: Request, max_bytes: int) -> tuple[bytes, str, str | None]:
-    upload = await multipart.read_upload(request, max_bytes, field=FILE_FIELD)
+async def _read_multipart(request: Request, max_bytes: int) -> tuple[bytes, str | None, str | None]:
+    upload = await multipart.read_upload(request, max_bytes, field=FILE_FIELD, named=False)
     callback_url = upload.fields.get("callback_url", "").strip() or None
-    return upload.data, (upload.filename or "tickets.csv")[:MAX_FILE_NAME], callback_url
+    # A file part without a name gets the same default as a JSON body without one.
+    return upload.data, upload.filename[:MAX_FILE_NAME] or None, callback_url
 
 
 def _details(exc: ValidationError) -> list[dict[str, Any]]:
