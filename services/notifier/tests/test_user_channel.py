@@ -11,6 +11,7 @@ from websockets.exceptions import ConnectionClosed
 
 from insightbus.common.events import Envelope, topics
 from insightbus.common.events.analysis import AnalysisCompleted, EmotionDetected
+from insightbus.common.testing.factories import auth
 from services.notifier.tests.conftest import Live, ready, receive
 from services.notifier.tests.webhook_support import tickets_classified, tickets_failed
 
@@ -103,20 +104,94 @@ async def test_tokens_of_others_and_bad_tokens_are_refused(live: Live) -> None:
 async def test_connections_per_user_are_limited_and_status_counts_users(live: Live) -> None:
     http = live.url.replace("ws://", "http://")
     async with httpx.AsyncClient(base_url=http) as client:
-        assert (await client.get("/api/v1/ws/status")).status_code == 401
         sockets = [await connect(channel(live, "u9")) for _ in range(5)]
         try:
             async with connect(channel(live, "u9")) as extra:
                 with pytest.raises(ConnectionClosed) as closed:
                     await receive(extra)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
-            status = await client.get(
-                "/api/v1/ws/status", headers={"Authorization": f"Bearer {live.token('u1')}"}
-            )
-            assert status.json()["data"] == {"connected_users": 1, "status": "active"}
+            status = await client.get("/api/v1/ws/status")
+            assert status.status_code == 200
+            assert status.json() == {"connected_users": 1, "status": "active"}
         finally:
             for ws in sockets:
                 await ws.close()
+
+
+async def test_status_as_the_diary_guide_reads_it_with_plain_curl(live: Live) -> None:
+    # curl http://localhost:8000/api/v1/ws/status: no token, a plain object (no envelope).
+    async with connect(channel(live, "u1")) as first, connect(channel(live, "u2")) as second:
+        await ready(first)
+        await ready(second)
+        async with httpx.AsyncClient(base_url=live.http) as client:
+            r = await client.get("/api/v1/ws/status")
+            assert r.status_code == 200
+            assert r.headers["content-type"] == "application/json"
+            assert r.json() == {"connected_users": 2, "status": "active"}
+            # A token changes nothing: the same count for everyone.
+            mine = await client.get("/api/v1/ws/status", headers=auth(live.token("u1")))
+            assert mine.json() == r.json()
+            doc = (await client.get("/openapi.json")).json()
+    operation = doc["paths"]["/api/v1/ws/status"]["get"]
+    assert "security" not in operation
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    shape = doc["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert set(shape["properties"]) == {"connected_users", "status"}
+    assert shape["properties"]["status"]["const"] == "active"
+
+
+async def test_motivation_with_the_diary_clients_defaults(live: Live) -> None:
+    # Both diary clients, called without arguments, send an empty challenge; some leave
+    # the stress level out, or the challenge too.
+    requests = [
+        {"type": "motivation_requested", "current_challenge": "", "stress_level": 5},
+        {"type": "motivation_requested", "current_challenge": ""},
+        {"type": "motivation_requested"},
+        {"type": "motivation_requested", "current_challenge": "   "},
+    ]
+    async with connect(channel(live, "u1", live.token("u1"))) as ws:
+        answers = []
+        for request in requests:
+            await ws.send(json.dumps(request))
+            answers.append(await receive(ws))
+    for answer in answers:
+        assert answer["type"] == "motivation_generated", answer
+        assert answer["stress_level"] == 5
+        text = answer["motivation_text"]
+        # A general message: no empty quotes, no placeholder standing in for a challenge.
+        assert len(text) > 40 and "“" not in text and "About" not in text
+    assert answers[0]["current_challenge"] == answers[2]["current_challenge"] == ""
+    assert len({a["motivation_text"] for a in answers}) == 1
+    async with connect(channel(live, "u1")) as ws:
+        await ws.send(json.dumps({"type": "motivation_requested", "stress_level": 9}))
+        tense = await receive(ws)
+        await ws.send(json.dumps({"type": "motivation_requested", "current_challenge": "exams"}))
+        exams = await receive(ws)
+    assert tense["type"] == "motivation_generated" and "breath" in tense["motivation_text"]
+    assert exams["stress_level"] == 5 and "exams" in exams["motivation_text"]
+
+
+async def test_motivation_still_refuses_real_errors(live: Live) -> None:
+    base = {"type": "motivation_requested", "current_challenge": "exams"}
+    async with connect(channel(live, "u1")) as ws:
+        for bad, field in (
+            ({"stress_level": 0}, "stress_level"),
+            ({"stress_level": 11}, "stress_level"),
+            ({"stress_level": "high"}, "stress_level"),
+            ({"stress_level": 5.5}, "stress_level"),
+            ({"stress_level": True}, "stress_level"),
+            ({"current_challenge": "x" * 501}, "current_challenge"),
+            ({"current_challenge": 42}, "current_challenge"),
+        ):
+            await ws.send(json.dumps({**base, **bad}))
+            answer = await receive(ws)
+            assert answer["type"] == "error", bad
+            assert answer["message"] == "invalid motivation request"
+            assert [d["loc"] for d in answer["details"]] == [[field]], answer
+        await ws.send(json.dumps({**base, "current_challenge": "x" * 10_000}))
+        answer = await receive(ws)
+        assert answer["type"] == "error" and "too large" in answer["message"]
+        await ready(ws)  # the socket stays open
 
 
 async def test_messages_per_second_are_limited(live: Live) -> None:

@@ -81,11 +81,14 @@ class Echo(Message):
 
 
 class MotivationGenerated(Message):
+    """The answer to ``motivation_requested`` (``current_challenge`` and ``stress_level``
+    both optional: without a challenge the message is a general one)."""
+
     type: Literal["motivation_generated"]
     user_id: str
     motivation_text: str
-    current_challenge: str
-    stress_level: int = Field(ge=1, le=10)
+    current_challenge: str = Field(description="as sent; empty when none was sent")
+    stress_level: int = Field(ge=1, le=10, description="as sent; 5 when none was sent")
 
 
 class UserErrorDetail(Message):

@@ -1,10 +1,17 @@
 """A short motivating message for a challenge at a stress level, aware of the person's
-recent emotions when we know them. Pure and deterministic for the same input."""
+recent emotions when we know them. Pure and deterministic for the same input.
+
+Without a challenge (an empty or blank one) the message is a general one for the day."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+
+#: The stress level a request without one is answered at (of 1-10).
+DEFAULT_STRESS_LEVEL = 5
+#: The longest challenge taken, in characters.
+MAX_CHALLENGE = 500
 
 _CALM = "You have room to take this on step by step."
 _TENSE = "It is a lot right now, so make the next step a small one."
@@ -38,15 +45,21 @@ _POSITIVE = {
 }
 
 
-def motivation(challenge: str, stress_level: int, recent_emotions: Sequence[str] = ()) -> str:
-    challenge = " ".join(challenge.split()).rstrip(".!?") or "what is in front of you"
+def motivation(
+    challenge: str, stress_level: int = DEFAULT_STRESS_LEVEL, recent_emotions: Sequence[str] = ()
+) -> str:
+    challenge = " ".join(challenge.split()).rstrip(".!?")
+    it = "it" if challenge else "your day"
     if stress_level >= 8:
-        opening, pace = _OVERWHELMED, "Break it into one task you can finish in ten minutes."
+        opening, pace = _OVERWHELMED, f"Break {it} into one task you can finish in ten minutes."
     elif stress_level >= 5:
         opening, pace = _TENSE, "Pick the part you understand best and start there."
     else:
         opening, pace = _CALM, "Set a clear goal for today and enjoy ticking it off."
-    parts = [f"About “{challenge}”: {opening}", pace]
+    if challenge:
+        parts = [f"About “{challenge}”: {opening}", pace]
+    else:
+        parts = [f"Whatever today brings: {opening}", pace]
     if recent_emotions:
         counts = Counter(recent_emotions)
         top, _ = counts.most_common(1)[0]

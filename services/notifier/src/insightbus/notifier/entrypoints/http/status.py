@@ -1,16 +1,31 @@
-"""``GET /api/v1/ws/status``: how many users have a channel open."""
+"""``GET /api/v1/ws/status``: how many users have a channel open.
+
+Open to anyone and answered as a plain JSON object, not in the envelope: clients written
+against the integration guides call it with plain curl and read
+``{"connected_users": 5, "status": "active"}``. Like ``/health``, it reveals one count.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from typing import Literal
 
-from insightbus.common.web import ok
-from insightbus.notifier.entrypoints.http.dependencies import CurrentUser, NotifierApp
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from insightbus.notifier.entrypoints.http.dependencies import NotifierApp
 
 router = APIRouter(tags=["live updates"])
 
 
-@router.get("/api/v1/ws/status", summary="How many users have a channel open")
-async def status(_: CurrentUser, notifier: NotifierApp) -> JSONResponse:
-    return ok({"connected_users": notifier.users.connected_users, "status": "active"})
+class ChannelStatus(BaseModel):
+    connected_users: int = Field(ge=0, description="users with at least one channel open")
+    status: Literal["active"] = "active"
+
+
+@router.get(
+    "/api/v1/ws/status",
+    response_model=ChannelStatus,
+    summary="How many users have a channel open (no token needed; a plain object)",
+)
+async def status(notifier: NotifierApp) -> ChannelStatus:
+    return ChannelStatus(connected_users=notifier.users.connected_users)

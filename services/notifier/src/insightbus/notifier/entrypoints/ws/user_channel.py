@@ -12,11 +12,11 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from insightbus.common.auth import InvalidToken
 from insightbus.notifier.app.application import Notifier
-from insightbus.notifier.domain.motivation import motivation
+from insightbus.notifier.domain.motivation import DEFAULT_STRESS_LEVEL, MAX_CHALLENGE, motivation
 from insightbus.notifier.domain.sockets import UserSocket
 from insightbus.notifier.entrypoints.ws.sockets import (
     CLOSE_FORBIDDEN,
@@ -24,8 +24,8 @@ from insightbus.notifier.entrypoints.ws.sockets import (
     CLOSE_TOO_MANY,
     CLOSE_UNAUTHENTICATED,
     MAX_CLIENT_MESSAGE,
+    accept,
     notifier_of,
-    socket_token,
 )
 
 MESSAGES_PER_SECOND = 20
@@ -34,16 +34,25 @@ router = APIRouter(tags=["live updates"])
 
 
 class MotivationRequest(BaseModel):
+    """What the diary clients send; called without arguments they send an empty challenge
+    (or none) and no stress level, and get a general message at the middle level."""
+
     type: str
-    current_challenge: str = Field(min_length=1, max_length=500)
-    stress_level: int = Field(ge=1, le=10)
+    current_challenge: str | None = Field(default="", max_length=MAX_CHALLENGE)
+    stress_level: int | None = Field(default=DEFAULT_STRESS_LEVEL, ge=1, le=10)
+
+    @field_validator("stress_level", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("stress_level must be an integer from 1 to 10, not a boolean")
+        return value
 
 
 @router.websocket("/api/v1/ws/{user_id}")
 async def user_channel(websocket: WebSocket, user_id: str) -> None:
     notifier = notifier_of(websocket)
-    await websocket.accept()
-    token = socket_token(websocket)
+    token = await accept(websocket)
     authenticated = False
     if token is not None:
         try:
@@ -111,15 +120,18 @@ async def _answer(raw: str, notifier: Notifier, socket: UserSocket) -> dict[str,
         except ValidationError as exc:
             details = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
             return {**_error(user_id, "invalid motivation request"), "details": details}
+        # null is taken as not given
+        challenge = request.current_challenge or ""
+        stress_level = (
+            DEFAULT_STRESS_LEVEL if request.stress_level is None else request.stress_level
+        )
         emotions = await notifier.recent_emotions(user_id) if socket.authenticated else []
         return {
             "type": "motivation_generated",
             "user_id": user_id,
-            "motivation_text": motivation(
-                request.current_challenge, request.stress_level, emotions
-            ),
-            "current_challenge": request.current_challenge,
-            "stress_level": request.stress_level,
+            "motivation_text": motivation(challenge, stress_level, emotions),
+            "current_challenge": challenge,
+            "stress_level": stress_level,
         }
     return {"type": "echo", "user_id": user_id, "message": f"Received: {raw}"}
 
