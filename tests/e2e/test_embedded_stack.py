@@ -141,3 +141,34 @@ async def test_health_metrics_and_docs_are_served(stack: RunningStack) -> None:
         assert "insightbus_http_requests_total" in (await client.get("/metrics")).text
         assert (await client.get("/docs")).status_code == 200
         assert "/api/v1/sessions" in (await client.get("/openapi.json")).json()["paths"]
+
+
+DIARY = (
+    "Today was rough. My manager criticized the report in front of the whole team and I felt "
+    "humiliated and angry. Later my friend called and we laughed about it; I felt much better "
+    "and grateful to have her. I need to finish the budget slides by Friday ... I'm worried "
+    "about the deadline but also excited about the new project launch"
+)
+
+
+async def test_a_diary_entry_reports_each_feeling_at_its_sentence(stack: RunningStack) -> None:
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with aclosing(client):
+        session_id = await create_session(client, "Diary")
+        await upload(client, session_id, "diary.txt", DIARY.encode())
+        await watch_until_complete(stack.ws_url, session_id, token)
+        emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
+        by_name = {e["name"]: e for e in emotions["items"]}
+        insights = (await client.get(f"/api/v1/sessions/{session_id}/insights")).json()["data"]
+
+    def sentence_of(*names: str) -> str:
+        found = [by_name[n]["excerpt"] for n in names if n in by_name]
+        assert found, f"none of {names} in {sorted(by_name)}"
+        return found[0]
+
+    assert "humiliated" in sentence_of("anger", "embarrassment")
+    assert "grateful" in sentence_of("gratitude", "joy")
+    assert "worried" in sentence_of("nervousness", "fear")
+    titles = [i["title"] for i in insights["items"]]
+    assert any("manager" in t and ("anger" in t or "embarrassment" in t) for t in titles), titles
+    assert not any("optimism" in t for t in titles), titles

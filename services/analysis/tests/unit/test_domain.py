@@ -122,3 +122,54 @@ def test_commitments_become_action_items() -> None:
         "Start a gratitude journal",
     ]
     assert items[0].speaker == "Client" and items[0].segment == 0
+
+
+DIARY = (
+    "Today was rough. My manager criticized the report in front of the whole team and I felt "
+    "humiliated and angry. Later my friend called and we laughed about it; I felt much better "
+    "and grateful to have her. I need to finish the budget slides by Friday ... I'm worried "
+    "about the deadline but also excited about the new project launch"
+)
+
+
+def test_clauses_split_at_sentences_semicolons_ellipses_and_but_also() -> None:
+    from insightbus.analysis.domain.segmentation import split_clauses
+
+    assert split_clauses("We laughed about it; I felt better. Worried but also excited.") == [
+        "We laughed about it",
+        "I felt better.",
+        "Worried",
+        "but also excited.",
+    ]
+    assert split_clauses("By Friday ... I'm worried") == ["By Friday", "I'm worried"]
+
+
+def test_each_feeling_of_a_diary_entry_points_at_its_sentence() -> None:
+    segments = segment_blocks([Block(DIARY, start=0.0, end=60.0)])
+    emotions = detect_emotions(EmotionModel.load(), segments)
+    at = {e.name: e for e in emotions}
+    assert len(at) == len(emotions), "one emotion per name per segment"
+    hurt = at.get("anger") or at.get("embarrassment")
+    glad = at.get("gratitude") or at.get("joy")
+    anxious = at.get("nervousness") or at.get("fear")
+    assert hurt and "humiliated" in hurt.excerpt
+    assert glad and "grateful" in glad.excerpt
+    assert anxious and "worried" in anxious.excerpt and "excited" not in anxious.excerpt
+    # Times are spread over the entry: a later sentence, a later time.
+    assert hurt.timestamp is not None and anxious.timestamp is not None
+    assert 0.0 <= hurt.timestamp < anxious.timestamp < 60.0
+
+
+def test_a_topic_takes_its_emotion_from_the_sentences_that_mention_it() -> None:
+    segments = segment_blocks([Block(DIARY)])
+    model = EmotionModel.load()
+    emotions = detect_emotions(model, segments)
+    topics = extract_topics(segments, 8, model.word_idf)
+    links = {
+        i.evidence["topic"]: i.title
+        for i in derive_insights(segments, emotions, topics)
+        if i.kind == "topic_emotion"
+    }
+    manager = next(t for t in links if "manager" in t)
+    assert "anger" in links[manager] or "embarrassment" in links[manager]
+    assert "optimism" not in " ".join(links.values())

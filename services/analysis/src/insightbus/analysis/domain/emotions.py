@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from insightbus.analysis.domain.model import Emotion, Segment, excerpt
+from insightbus.analysis.domain.segmentation import split_clauses
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "emotions.joblib"
 NEUTRAL = "neutral"
@@ -78,22 +79,39 @@ class EmotionModel:
 
 
 def detect_emotions(model: EmotionModel, segments: Sequence[Segment]) -> list[Emotion]:
-    """Every non-neutral emotion over its threshold, per segment; intensity is the
-    model's probability."""
-    predictions = model.predict([s.text for s in segments])
-    emotions = []
-    for segment, labels in zip(segments, predictions, strict=True):
+    """Every non-neutral emotion over its threshold, detected per sentence or clause (one
+    batch for all of them); per segment each emotion once, at the sentence where it is
+    strongest, which is its excerpt and its time. Intensity is the model's probability."""
+    units = [(segment, text, at) for segment in segments for text, at in _clauses(segment)]
+    predictions = model.predict([text for _, text, _ in units])
+    strongest: dict[tuple[int, str], Emotion] = {}
+    for (segment, text, at), labels in zip(units, predictions, strict=True):
         for name, probability in labels:
             if name == NEUTRAL:
                 continue
-            emotions.append(
-                Emotion(
+            known = strongest.get((segment.index, name))
+            if known is None or probability > known.intensity:
+                strongest[(segment.index, name)] = Emotion(
                     name=name,
                     intensity=round(probability, 4),
                     segment=segment.index,
-                    timestamp=segment.start,
+                    timestamp=at,
                     speaker=segment.speaker,
-                    excerpt=excerpt(segment.text),
+                    excerpt=excerpt(text),
                 )
-            )
-    return emotions
+    return sorted(strongest.values(), key=lambda e: (e.segment, -e.intensity))
+
+
+def _clauses(segment: Segment) -> list[tuple[str, float | None]]:
+    """The segment's clauses with their times: the segment's start, spread over its span in
+    proportion to where each clause begins when the segment has an end too."""
+    clauses = split_clauses(segment.text) or [segment.text]
+    if segment.start is None or segment.end is None or len(clauses) == 1:
+        return [(clause, segment.start) for clause in clauses]
+    span, total = segment.end - segment.start, sum(len(c) for c in clauses)
+    timed: list[tuple[str, float | None]] = []
+    offset = 0
+    for clause in clauses:
+        timed.append((clause, round(segment.start + span * offset / total, 3)))
+        offset += len(clause)
+    return timed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,15 +89,18 @@ def emotional_shift(emotions: Sequence[Emotion], segments: Sequence[Segment]) ->
 
 
 def topic_emotions(emotions: Sequence[Emotion], topics: Sequence[Topic]) -> list[Insight]:
-    by_segment: dict[int, list[Emotion]] = defaultdict(list)
-    for e in emotions:
-        by_segment[e.segment].append(e)
+    """A topic's emotion comes from the sentences that mention it (an emotion's excerpt is
+    its sentence), not from everything said in the same breath."""
     insights = []
     for topic in topics[:3]:
+        words = {w.lower() for w in (*topic.keywords, *topic.label.split())}
+        mention = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b", re.I)
         found: Counter[str] = Counter()
-        for index in topic.segments:
-            for e in by_segment.get(index, ()):
+        sentences = set()
+        for e in emotions:
+            if mention.search(e.excerpt):
                 found[e.name] += e.intensity  # type: ignore[assignment]
+                sentences.add((e.segment, e.excerpt))
         if not found:
             continue
         name, weight = found.most_common(1)[0]
@@ -104,8 +108,8 @@ def topic_emotions(emotions: Sequence[Emotion], topics: Sequence[Topic]) -> list
             Insight(
                 kind="topic_emotion",
                 title=f"“{topic.label}” comes with {name}",
-                description=f"When “{topic.label}” came up, the strongest emotion was {name}.",
-                confidence=round(min(1.0, weight / max(1, len(topic.segments))), 4),
+                description=f"Where “{topic.label}” came up, the strongest emotion was {name}.",
+                confidence=round(min(1.0, weight / max(1, len(sentences))), 4),
                 evidence={"topic": topic.label, "emotions": dict(found.most_common(3))},
             )
         )

@@ -11,8 +11,27 @@ from insightbus.analysis.domain.model import Block, Segment
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+# Within a sentence, a diary often joins opposite feelings: "...; I felt better", "worried
+# about the deadline but also excited", "by Friday ... I'm worried". Each clause is scored
+# on its own: scored together, the stronger feeling hides the other.
+_CLAUSE_BREAK = re.compile(r"\s*;\s*|\s*(?:\.\.\.|…)\s+|\s+(?=but also\b)", re.IGNORECASE)
+
+_TRAILING_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def split_clauses(text: str) -> list[str]:
+    """The sentences of ``text``, each cut further at ``;``, a mid-sentence ellipsis and
+    "but also": the units emotions are detected on."""
+    return [
+        _TRAILING_ELLIPSIS.sub("", clause.strip())
+        for sentence in split_sentences(text)
+        for clause in _CLAUSE_BREAK.split(sentence)
+        if clause and clause.strip(" .;…")
+    ]
 
 
 def _chunks(text: str, max_chars: int) -> list[str]:
