@@ -101,10 +101,10 @@ def stack_factory(tmp_path: Path) -> Iterator[StackFactory]:
         stack.stop(signal.SIGKILL)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """One stack for the tests of a module that do not conflict: each test signs up users of
-    its own, so they share nothing but the process (starting one costs seconds)."""
+    """One stack for every test that does not need one of its own: each test signs up users
+    of its own, so they share nothing but the process (starting one costs seconds)."""
     running = start_stack(
         tmp_path_factory.mktemp("stack") / "data",
         {**TEST_ENV, "INSIGHTBUS_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'},

@@ -9,7 +9,7 @@ from contextlib import aclosing
 import httpx
 import pytest
 
-from tests.conftest import RunningStack, StackFactory
+from tests.conftest import RunningStack
 from tests.e2e.flow import signed_up_client
 
 APP = "https://journey.example.com"
@@ -81,9 +81,8 @@ async def test_answers_to_an_allowed_origin_expose_the_rate_limit(
 
 
 async def test_by_default_only_the_same_origin_and_every_answer_has_security_headers(
-    stack_factory: StackFactory,
+    stack: RunningStack,
 ) -> None:
-    stack = stack_factory()
     async with httpx.AsyncClient(base_url=stack.base_url, timeout=10) as client:
         r = await client.options(
             "/api/v1/sessions",

@@ -97,15 +97,19 @@ async def test_other_users_cannot_see_or_watch_a_session(stack: RunningStack) ->
         session_id = await create_session(owner)
         r = await stranger.get(f"/api/v1/sessions/{session_id}")
         assert r.status_code == 404 and r.json()["success"] is False
+
         # The socket answers as REST does: someone else's session is one that does not exist.
-        for watched in (session_id, "no-such-session"):
+        async def close_of(watched: str) -> tuple[int, str]:
             async with connect(
                 f"{stack.ws_url}/api/v1/sessions/{watched}/events?token={stranger_token}"
             ) as ws:
                 with pytest.raises(ConnectionClosed) as closed:
                     await asyncio.wait_for(ws.recv(), 10)
             assert closed.value.rcvd is not None
-            assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4404, "session not found")
+            return closed.value.rcvd.code, closed.value.rcvd.reason
+
+        closes = await asyncio.gather(close_of(session_id), close_of("no-such-session"))
+        assert closes == [(4404, "session not found")] * 2
 
 
 async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(
