@@ -176,3 +176,19 @@ async def test_a_diary_entry_reports_each_feeling_at_its_sentence(stack: Running
     titles = [i["title"] for i in insights["items"]]
     assert any("manager" in t and ("anger" in t or "embarrassment" in t) for t in titles), titles
     assert not any("optimism" in t for t in titles), titles
+
+
+async def test_a_recurring_phrase_is_the_top_topic(stack: RunningStack) -> None:
+    notes = (
+        "We planned the database migration for Friday.\n\nThe database migration needs a "
+        "rollback plan.\n\nEveryone worried the database migration would fail.\n\nThe migration "
+        "of users is separate. Our database is large."
+    )
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with aclosing(client):
+        session_id = await create_session(client, "Planning")
+        await upload(client, session_id, "notes.md", notes.encode())
+        await watch_until_complete(stack.ws_url, session_id, token)
+        topics = (await client.get(f"/api/v1/sessions/{session_id}/topics")).json()["data"]
+    labels = [t["label"] for t in topics["items"]]
+    assert labels[0] == "database migration", labels

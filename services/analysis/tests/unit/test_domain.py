@@ -173,3 +173,15 @@ def test_a_topic_takes_its_emotion_from_the_sentences_that_mention_it() -> None:
     manager = next(t for t in links if "manager" in t)
     assert "anger" in links[manager] or "embarrassment" in links[manager]
     assert "optimism" not in " ".join(links.values())
+
+
+def test_a_recurring_two_word_phrase_outranks_its_single_words() -> None:
+    text = (
+        "We planned the database migration for Friday. The database migration needs a rollback "
+        "plan. Everyone worried the database migration would fail. The migration of users is "
+        "separate. Our database is large."
+    )
+    segments = segment_blocks([Block(s) for s in text.split(". ")])
+    labels = [t.label for t in extract_topics(segments, 8, EmotionModel.load().word_idf)]
+    assert labels[0] == "database migration", labels
+    assert "database" not in labels and "migration" not in labels

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from insightbus.analysis.domain.model import Segment, Topic
@@ -201,14 +201,22 @@ def extract_topics(
     segments: Sequence[Segment], max_topics: int = 8, idf: Mapping[str, float] | None = None
 ) -> list[Topic]:
     idf = idf or {}
+    found = [
+        (segment.index, phrase)
+        for segment in segments
+        for run in _runs(segment.text)
+        for phrase in _candidates(run)
+    ]
+    # A phrase said more than once is a topic of its own: its words do not count again on
+    # their own where they stand in it ("database migration", not "database" and "migration").
+    said = Counter(phrase for _, phrase in found)
+    recurring = {phrase for phrase, n in said.items() if n > 1 and len(phrase) > 1}
     mentions: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for segment in segments:
-        for run in _runs(segment.text):
-            for phrase in _candidates(run):
-                mentions[phrase].append(segment.index)
-                if len(phrase) > 1:  # the words of a phrase are candidates on their own too
-                    for word in phrase:
-                        mentions[(word,)].append(segment.index)
+    for index, phrase in found:
+        mentions[phrase].append(index)
+        if len(phrase) > 1 and phrase not in recurring:
+            for word in phrase:  # the words of a one-off phrase are candidates on their own
+                mentions[(word,)].append(index)
 
     scored: list[tuple[float, tuple[str, ...]]] = []
     for phrase, where in mentions.items():
