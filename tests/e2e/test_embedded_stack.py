@@ -192,3 +192,20 @@ async def test_a_recurring_phrase_is_the_top_topic(stack: RunningStack) -> None:
         topics = (await client.get(f"/api/v1/sessions/{session_id}/topics")).json()["data"]
     labels = [t["label"] for t in topics["items"]]
     assert labels[0] == "database migration", labels
+
+
+async def test_an_upload_in_another_language_says_so_instead_of_guessing(
+    stack: RunningStack,
+) -> None:
+    text = "Hoy fue un día difícil. Mi jefe criticó el informe delante de todo el equipo."
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with aclosing(client):
+        session_id = await create_session(client, "Diario")
+        await upload(client, session_id, "diario.txt", text.encode())
+        messages = await watch_until_complete(stack.ws_url, session_id, token)
+        status = (await client.get(f"/api/v1/sessions/{session_id}/analysis/status")).json()
+        emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
+    assert messages[-1]["type"] == "analysis_failed"
+    assert status["data"]["status"] == "failed"
+    assert "Spanish (es)" in status["data"]["error"], status
+    assert emotions["total"] == 0

@@ -109,6 +109,22 @@ async def test_content_without_text_fails_with_a_reason(start) -> None:
     assert out[-1].type == "analysis.failed" and "no text" in failed.reason
 
 
+async def test_content_in_another_language_is_refused_with_the_language(start) -> None:
+    bus, recorder = await start()
+    await publish(
+        bus,
+        upload(
+            "Aujourd'hui était difficile. Mon chef a critiqué le rapport devant toute l'équipe.",
+            "Plus tard mon amie a appelé et nous avons ri; je me suis sentie mieux.",
+        ),
+        source="gateway",
+    )
+    out = await recorder.wait_for(finished("c1"))
+    assert out[-1].type == "analysis.failed"
+    assert "French (fr)" in parse(out[-1]).reason and "English only" in parse(out[-1]).reason
+    assert not [e for e in out if e.type == "emotion.detected"]
+
+
 async def test_worker_processes_analyse_like_the_in_process_thread(start) -> None:
     results = []
     for workers in (0, 2):  # 2: the deployed default, a process pool

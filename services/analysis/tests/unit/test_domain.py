@@ -185,3 +185,12 @@ def test_a_recurring_two_word_phrase_outranks_its_single_words() -> None:
     labels = [t.label for t in extract_topics(segments, 8, EmotionModel.load().word_idf)]
     assert labels[0] == "database migration", labels
     assert "database" not in labels and "migration" not in labels
+
+
+def test_only_confidently_foreign_text_is_refused() -> None:
+    from insightbus.analysis.domain.language import identify, refusal
+
+    assert refusal(identify(DIARY)) is None
+    assert refusal(identify("ok lol")) is None  # too short to tell
+    german = identify("Heute war ein schwieriger Tag, mein Chef hat den Bericht kritisiert.")
+    assert german.code == "de" and "German (de)" in (refusal(german) or "")

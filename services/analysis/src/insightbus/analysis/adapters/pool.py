@@ -14,6 +14,7 @@ from insightbus.analysis.domain import (
     Segment,
     Topic,
 )
+from insightbus.analysis.domain.language import Language
 from insightbus.common.workers import WorkerPool
 
 
@@ -27,6 +28,9 @@ class PooledSteps:
 
     def __init__(self, pool: WorkerPool) -> None:
         self._pool = pool
+
+    async def language(self, blocks: Sequence[Block]) -> Language:
+        return await self._pool.run(steps.language_of, blocks)
 
     async def segments(self, blocks: Sequence[Block]) -> list[Segment]:
         return await self._pool.run(steps.segments_of, blocks)

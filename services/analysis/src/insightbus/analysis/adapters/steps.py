@@ -23,6 +23,7 @@ from insightbus.analysis.domain import (
     segment_blocks,
     suggest_action_items,
 )
+from insightbus.analysis.domain.language import Language, identify
 
 _model_path: Path | None = None
 
@@ -32,10 +33,15 @@ def load_model(model_path: Path | None) -> None:
     _model_path = model_path
     model = EmotionModel.load(model_path)
     _ = model.word_idf  # computed once here rather than on the first upload
+    identify("warm up")  # and the language model loaded
 
 
 def _model() -> EmotionModel:
     return EmotionModel.load(_model_path)
+
+
+def language_of(blocks: Sequence[Block]) -> Language:
+    return identify(" ".join(b.text for b in blocks))
 
 
 def segments_of(blocks: Sequence[Block]) -> list[Segment]:

@@ -22,7 +22,8 @@ from insightbus.analysis.domain import (
     Insight,
     Topic,
 )
-from insightbus.analysis.domain.errors import AnalysisError, NothingToAnalyse
+from insightbus.analysis.domain.errors import AnalysisError, NotEnglish, NothingToAnalyse
+from insightbus.analysis.domain.language import refusal
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event, topics
 from insightbus.common.events.analysis import (
@@ -108,6 +109,9 @@ class ContentAnalysis:
             segments = await self._run("segments", self._steps.segments(blocks))
             if not segments:
                 raise NothingToAnalyse()
+            language = await self._run("language", self._steps.language(blocks))
+            if why := refusal(language):
+                raise NotEnglish(why)
             await emitter.emit([progress("segmenting", 15)])
 
             # Long content is scored in chunks, so progress moves while it is.

@@ -14,9 +14,12 @@ from insightbus.analysis.domain import (
     Segment,
     Topic,
 )
+from insightbus.analysis.domain.language import Language
 
 
 class AnalysisSteps(Protocol):
+    async def language(self, blocks: Sequence[Block]) -> Language: ...
+
     async def segments(self, blocks: Sequence[Block]) -> list[Segment]: ...
 
     async def emotions(self, segments: Sequence[Segment]) -> list[Emotion]: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from insightbus.common.errors import DomainError, Invalid
+from insightbus.common.errors import DomainError, Invalid, Unsupported
 
 
 class AnalysisError(DomainError):
@@ -14,3 +14,7 @@ class NothingToAnalyse(AnalysisError, Invalid):
 
     def __init__(self) -> None:
         super().__init__("the content has no text to analyse")
+
+
+class NotEnglish(AnalysisError, Unsupported):
+    """The content is confidently in a language the models do not read."""
