@@ -7,16 +7,16 @@ from fastapi import FastAPI
 from insightbus.analysis.adapters.pool import PooledSteps, analysis_pool
 from insightbus.analysis.app.analysis import ContentAnalysis
 from insightbus.analysis.entrypoints.bus import TOPOLOGY
-from insightbus.common import topology
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
+from insightbus.common.pooled_service import PooledService
 from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore
 from insightbus.common.workers import WorkerPool
 
 
-class AnalysisService:
+class AnalysisService(PooledService[ContentAnalysis]):
     """Consumes uploaded content, publishes what it finds."""
 
     name = "analysis"
@@ -24,33 +24,11 @@ class AnalysisService:
     def __init__(self, store: DocumentStore, bus: MessageBus, pool: WorkerPool) -> None:
         self._store = store
         self._bus = bus
-        self.pool = pool
-        self._app: ContentAnalysis | None = None
-        topology.subscribe(bus, TOPOLOGY, self.app)
+        super().__init__(bus, pool, TOPOLOGY)
 
-    def app(self) -> ContentAnalysis:
-        if self._app is None:
-            raise RuntimeError("analysis service not started")  # the bus retries
-        return self._app
-
-    async def warmed(self) -> None:
-        """Once every worker has loaded the model (or failed to)."""
-        await self.pool.warmed()
-
-    def not_ready(self) -> str | None:
-        return self.pool.not_ready()
-
-    def configure(self, app: FastAPI) -> None:
-        """No routes: the analysis service talks only through the bus."""
-
-    async def start(self) -> None:
+    async def build(self) -> ContentAnalysis:
         inbox = await Inbox.create(self._store)
-        await self.pool.start()  # the workers load the model in the background
-        self._app = ContentAnalysis(self._bus, inbox, PooledSteps(self.pool))
-
-    async def stop(self) -> None:
-        self._app = None
-        await self.pool.stop()
+        return ContentAnalysis(self._bus, inbox, PooledSteps(self.pool))
 
 
 def build_analysis(settings: Settings, store: DocumentStore, bus: MessageBus) -> AnalysisService:

@@ -10,17 +10,17 @@ from insightbus.classifier.adapters.pool import PooledClassifier, classifier_poo
 from insightbus.classifier.app.classification import SOURCE, TicketClassification
 from insightbus.classifier.domain.triage import SlaPolicy
 from insightbus.classifier.entrypoints.bus import TOPOLOGY
-from insightbus.common import topology
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
 from insightbus.common.outbox import Outbox
+from insightbus.common.pooled_service import PooledService
 from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore, Index
 from insightbus.common.workers import WorkerPool
 
 
-class ClassifierService:
+class ClassifierService(PooledService[TicketClassification]):
     """Consumes submitted ticket jobs, publishes their classification."""
 
     name = "classifier"
@@ -30,44 +30,25 @@ class ClassifierService:
     ) -> None:
         self._store = store
         self._bus = bus
-        self.pool = pool
         self._max_rows = max_rows
         self._outbox: Outbox | None = None
-        self._app: TicketClassification | None = None
-        topology.subscribe(bus, TOPOLOGY, self.app)
+        super().__init__(bus, pool, TOPOLOGY)
 
-    def app(self) -> TicketClassification:
-        if self._app is None:
-            raise RuntimeError("classifier service not started")  # the bus retries
-        return self._app
-
-    async def warmed(self) -> None:
-        """Once every worker has loaded the models (or failed to)."""
-        await self.pool.warmed()
-
-    def not_ready(self) -> str | None:
-        return self.pool.not_ready()
-
-    def configure(self, app: FastAPI) -> None:
-        """No routes: the classifier talks only through the bus."""
-
-    async def start(self) -> None:
+    async def build(self) -> TicketClassification:
         jobs = await self._store.collection("jobs", [Index(("status",))])
         inbox = await Inbox.create(self._store)
         outbox = await Outbox.create(self._store, self._bus, source=SOURCE)
-        await self.pool.start()  # the workers load the models in the background
-        self._app = TicketClassification(
-            jobs, outbox, inbox, PooledClassifier(self.pool), max_rows=self._max_rows
-        )
         self._outbox = outbox
         outbox.start()
+        return TicketClassification(
+            jobs, outbox, inbox, PooledClassifier(self.pool), max_rows=self._max_rows
+        )
 
     async def stop(self) -> None:
-        self._app = None
+        await super().stop()
         if self._outbox is not None:
             await self._outbox.stop()
             self._outbox = None
-        await self.pool.stop()
 
 
 def sla_policy(settings: Settings) -> SlaPolicy:
