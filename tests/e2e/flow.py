@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -148,3 +150,16 @@ async def ticket_job_when_ended(
             if job["status"] in ("completed", "failed"):
                 return job
             await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def analysed(
+    base_url: str, ws_url: str, name: str, body: bytes, title: str = "Session"
+) -> AsyncIterator[tuple[httpx.AsyncClient, str, list[dict[str, Any]]]]:
+    """A new user's upload, analysed: their client, the session id, and every message its
+    socket got up to the end of the analysis."""
+    client, token, _ = await signed_up_client(base_url)
+    async with contextlib.aclosing(client):
+        session_id = await create_session(client, title)
+        await upload(client, session_id, name, body)
+        yield client, session_id, await watch_until_complete(ws_url, session_id, token)

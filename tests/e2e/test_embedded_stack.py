@@ -16,6 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.conftest import RunningStack, StackFactory
 from tests.e2e.flow import (
     TRANSCRIPT,
+    analysed,
     create_session,
     signed_up_client,
     upload,
@@ -156,11 +157,11 @@ DIARY = (
 
 
 async def test_a_diary_entry_reports_each_feeling_at_its_sentence(stack: RunningStack) -> None:
-    client, token, _ = await signed_up_client(stack.base_url)
-    async with aclosing(client):
-        session_id = await create_session(client, "Diary")
-        await upload(client, session_id, "diary.txt", DIARY.encode())
-        await watch_until_complete(stack.ws_url, session_id, token)
+    async with analysed(stack.base_url, stack.ws_url, "diary.txt", DIARY.encode()) as (
+        client,
+        session_id,
+        _,
+    ):
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         by_name = {e["name"]: e for e in emotions["items"]}
         insights = (await client.get(f"/api/v1/sessions/{session_id}/insights")).json()["data"]
@@ -184,11 +185,11 @@ async def test_a_recurring_phrase_is_the_top_topic(stack: RunningStack) -> None:
         "rollback plan.\n\nEveryone worried the database migration would fail.\n\nThe migration "
         "of users is separate. Our database is large."
     )
-    client, token, _ = await signed_up_client(stack.base_url)
-    async with aclosing(client):
-        session_id = await create_session(client, "Planning")
-        await upload(client, session_id, "notes.md", notes.encode())
-        await watch_until_complete(stack.ws_url, session_id, token)
+    async with analysed(stack.base_url, stack.ws_url, "notes.md", notes.encode()) as (
+        client,
+        session_id,
+        _,
+    ):
         topics = (await client.get(f"/api/v1/sessions/{session_id}/topics")).json()["data"]
     labels = [t["label"] for t in topics["items"]]
     assert labels[0] == "database migration", labels
@@ -198,11 +199,11 @@ async def test_an_upload_in_another_language_says_so_instead_of_guessing(
     stack: RunningStack,
 ) -> None:
     text = "Hoy fue un día difícil. Mi jefe criticó el informe delante de todo el equipo."
-    client, token, _ = await signed_up_client(stack.base_url)
-    async with aclosing(client):
-        session_id = await create_session(client, "Diario")
-        await upload(client, session_id, "diario.txt", text.encode())
-        messages = await watch_until_complete(stack.ws_url, session_id, token)
+    async with analysed(stack.base_url, stack.ws_url, "diario.txt", text.encode()) as (
+        client,
+        session_id,
+        messages,
+    ):
         status = (await client.get(f"/api/v1/sessions/{session_id}/analysis/status")).json()
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
     assert messages[-1]["type"] == "analysis_failed"
