@@ -54,6 +54,7 @@ def _train(args: argparse.Namespace) -> int:
     json.dump(
         {
             "model": str(args.out),
+            "kind": model.name,
             "labels": len(model.labels),
             "n": len(texts),
             "training_seconds": round(seconds, 1),
@@ -82,6 +83,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     predicted = [p.label for p in model.predict(texts)]
     elapsed = time.perf_counter() - started
     scores = {
+        "model": model.name,
         "accuracy": round(float(accuracy_score(labels, predicted)), 4),
         "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
         "n": len(texts),
