@@ -48,7 +48,7 @@ class _RecordingBus:
     def __init__(self) -> None:
         self.subscriptions: list[tuple[str, tuple[str, ...]]] = []
 
-    def subscribe(self, group: str, topics_: Any, handler: Any) -> None:
+    def subscribe(self, group: str, topics_: Any, handler: Any, batch_handler: Any = None) -> None:
         self.subscriptions.append((group, tuple(topics_)))
 
 

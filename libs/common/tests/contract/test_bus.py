@@ -13,7 +13,7 @@ import asyncio
 import os
 import random
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -373,3 +373,64 @@ async def test_members_joining_and_leaving_a_group_lose_nothing_and_keep_key_ord
     for key in keys:
         firsts = list(dict.fromkeys(int(e.data["n"]) for e in handled if e.key == key))
         assert firsts == sorted(firsts), key
+
+
+class BatchRecorder:
+    """A batch handler: records each batch it was handed; fails on batches holding a
+    chosen envelope (the one-envelope handler then gets each of them)."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.batches: list[list[Envelope]] = []
+        self._fail_on = fail_on
+
+    async def __call__(self, envelopes: Sequence[Envelope]) -> None:
+        if any(e.data["n"] == self._fail_on for e in envelopes):
+            raise ValueError(f"batch failed on {self._fail_on}")
+        self.batches.append(list(envelopes))
+
+    @property
+    def numbers(self) -> list[int]:
+        return [int(e.data["n"]) for batch in self.batches for e in batch]
+
+
+async def test_a_batch_handler_gets_every_envelope_in_key_order(
+    adapter: Adapter, names: Callable[[str], str], running: Start
+) -> None:
+    topic = names("batches")
+    one, batches = Recorder(), BatchRecorder()
+    bus = adapter.make()
+    bus.subscribe(names("group"), [topic], one, batches)
+    await running(bus)
+    sent = [envelope(f"session-{i % 4}", i) for i in range(60)]
+    await bus.publish_many(topic, sent)
+    await eventually(lambda: len(batches.numbers) + len(one.numbers) >= 60, "every envelope, once")
+    assert sorted(batches.numbers + one.numbers) == list(range(60))
+    # Several envelopes of a partition came in one call (a batch of one goes to `one`).
+    assert any(len(batch) > 1 for batch in batches.batches)
+    for key in {e.key for e in sent}:
+        got = [e for batch in batches.batches for e in batch if e.key == key]
+        assert [e.data["n"] for e in got] == sorted(e.data["n"] for e in got), key
+
+
+async def test_a_failing_batch_is_delivered_one_by_one_and_only_the_poison_is_dead_lettered(
+    adapter: Adapter, names: Callable[[str], str], running: Start
+) -> None:
+    topic = names("batch-poison")
+    one, batches = Recorder(fail_times={2: 99}), BatchRecorder(fail_on=2)
+    letters: list[Envelope] = []
+
+    async def watch(e: Envelope) -> None:
+        letters.append(e)
+
+    bus = adapter.make()
+    bus.subscribe(names("group"), [topic], one, batches)
+    bus.subscribe(names("dlq-watch"), [dead_letter(topic)], watch)
+    await running(bus)
+    await bus.publish_many(topic, [envelope("same-key", i) for i in range(5)])
+    # The batch holding 2 failed: its envelopes went to the one-envelope handler, in order.
+    await eventually(lambda: 4 in one.numbers + batches.numbers, "the last envelope")
+    assert sorted(one.numbers + batches.numbers) == [0, 1, 3, 4]
+    assert one.attempts[2] == MAX_ATTEMPTS
+    await bus.publish(dead_letter(topic), envelope("same-key", 99))
+    await eventually(lambda: any(e.data.get("n") == 99 for e in letters), "the marker")
+    assert [e.data["envelope"]["data"]["n"] for e in letters[:-1]] == [2]

@@ -184,3 +184,38 @@ async def test_find_one_by_id_checks_the_other_fields(people: Collection) -> Non
     assert await people.find_one({"id": "a", "team": "blue"}) is None
     assert await people.find_one({"id": "a", "age": {"$gt": 40}}) is None
     assert await people.find_one({"id": "zzz", "team": "red"}) is None
+
+
+async def test_replace_many_upserts_every_document(people: Collection) -> None:
+    await people.replace_many(
+        [
+            {"id": "a", "email": "a@x.io", "age": 31},
+            {"id": "e", "email": "e@x.io", "age": 19},
+        ]
+    )
+    assert await people.get("a") == {"id": "a", "email": "a@x.io", "age": 31}
+    assert await people.get("e") == {"id": "e", "email": "e@x.io", "age": 19}
+    assert await people.count() == 5
+    await people.replace_many([])
+
+
+async def test_insert_new_skips_ids_already_stored(people: Collection) -> None:
+    inserted = await people.insert_new(
+        [
+            {"id": "a", "email": "other@x.io", "age": 1},  # a redelivery: kept as it was
+            {"id": "f", "email": "f@x.io", "age": 50},
+            {"id": "g", "email": "g@x.io", "age": 51},
+        ]
+    )
+    assert inserted == {"f", "g"}
+    assert (await people.get("a") or {})["email"] == "a@x.io"
+    assert [d["id"] for d in await people.find({"age": {"$gte": 50}}, sort=[("age", 1)])] == [
+        "f",
+        "g",
+    ]
+    assert await people.insert_new([]) == set()
+
+
+async def test_insert_new_refuses_a_clash_on_another_unique_index(people: Collection) -> None:
+    with pytest.raises(DuplicateKey):
+        await people.insert_new([{"id": "h", "email": "b@x.io", "age": 5}])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from insightbus.common.bus.port import Handler
+from insightbus.common.bus.port import Handler, Subscription
 from insightbus.common.events import Envelope
 from insightbus.common.events.topics import dead_letter
 from insightbus.common.observability import metrics
@@ -39,6 +39,44 @@ async def deliver(
         await _attempts(handler, envelope, topic, group, publish, max_attempts, backoff_s)
     finally:
         correlation_id.reset(token)
+
+
+async def deliver_all(
+    sub: Subscription,
+    envelopes: Sequence[Envelope],
+    *,
+    topic: str,
+    publish: Publish,
+    max_attempts: int,
+    backoff_s: float,
+) -> None:
+    """Envelopes of one partition, in order: to the group's batch handler in one call when
+    it has one (and there is more than one envelope); if that raises, each envelope to its
+    handler alone, with the retries and the dead letter of ``deliver``."""
+    if sub.batch_handler is not None and len(envelopes) > 1:
+        try:
+            with metrics.HANDLER_SECONDS.labels(sub.group, "batch").time():
+                await sub.batch_handler(envelopes)
+            for envelope in envelopes:
+                metrics.EVENTS_HANDLED.labels(sub.group, envelope.type, "ok").inc()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning(
+                "batch handler failed; delivering one by one",
+                extra={"group": sub.group, "envelopes": len(envelopes), "error": repr(exc)},
+            )
+    for envelope in envelopes:
+        await deliver(
+            sub.handler,
+            envelope,
+            topic=topic,
+            group=sub.group,
+            publish=publish,
+            max_attempts=max_attempts,
+            backoff_s=backoff_s,
+        )
 
 
 async def _attempts(

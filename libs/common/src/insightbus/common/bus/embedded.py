@@ -12,18 +12,18 @@ the statement.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from insightbus.common.bus.delivery import deliver, drain
-from insightbus.common.bus.port import Handler, Subscription
+from insightbus.common.bus.delivery import deliver, deliver_all, drain
+from insightbus.common.bus.port import BatchHandler, Handler, Subscription
 from insightbus.common.events import Envelope
 from insightbus.common.observability import metrics
+from insightbus.common.sqlite_transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +49,12 @@ _STOP_GRACE_S = 30.0  # how long stop() waits for handlers in flight
 _PAUSE_S = 1.0  # after a database error, before trying again
 
 
-@contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """In autocommit mode (``isolation_level=None``) ``with db:`` does not open a
-    transaction: each row of an ``executemany`` would be committed on its own."""
-    db.execute("BEGIN")
+def _readable(offset: int, body: bytes) -> Envelope | None:
     try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        return Envelope.from_bytes(body)
+    except ValueError:
+        log.exception("unreadable envelope skipped", extra={"offset": offset})
+        return None
 
 
 def partition_for(key: str, partitions: int) -> int:
@@ -86,10 +81,16 @@ class EmbeddedBus:
         self._wakeups: dict[str, list[asyncio.Event]] = defaultdict(list)
         self._stopping = False
 
-    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+    def subscribe(
+        self,
+        group: str,
+        topics: Sequence[str],
+        handler: Handler,
+        batch_handler: BatchHandler | None = None,
+    ) -> None:
         if self._db is not None:
             raise RuntimeError("subscribe before start")
-        self._subscriptions.append(Subscription(group, tuple(topics), handler))
+        self._subscriptions.append(Subscription(group, tuple(topics), handler, batch_handler))
 
     async def start(self) -> None:
         self._stopping = False
@@ -130,7 +131,7 @@ class EmbeddedBus:
     async def publish_many(self, topic: str, envelopes: Sequence[Envelope]) -> None:
         db = self._require_db()
         rows = [(topic, partition_for(e.key, self._partitions), e.to_bytes()) for e in envelopes]
-        with _transaction(db):  # all or nothing
+        with transaction(db):  # all or nothing
             db.executemany("INSERT INTO log (topic, partition, body) VALUES (?, ?, ?)", rows)
         metrics.EVENTS_PUBLISHED.labels(topic).inc(len(rows))
         for wakeup in self._wakeups.get(topic, ()):
@@ -152,22 +153,13 @@ class EmbeddedBus:
             if not rows:
                 await wakeup.wait()
                 continue
-            handled = committed
-            for offset, body in rows:
-                try:
-                    await self._handle(sub, topic, offset, body)
-                except sqlite3.Error:
-                    # Dead-lettering failed: read again from this envelope after a pause,
-                    # rather than skip it or let the task die.
-                    log.exception(
-                        "delivery failed; will retry",
-                        extra={"group": sub.group, "topic": topic, "offset": offset},
-                    )
+            if sub.batch_handler is not None:
+                handled = await self._handle_batch(sub, topic, rows)
+                if handled is None:
                     await asyncio.sleep(_PAUSE_S)
-                    break
-                handled = offset
-                if self._stopping:
-                    break
+                    continue
+            else:
+                handled = await self._handle_each(sub, topic, rows, committed)
             if handled != committed:
                 # One commit per batch: a crash mid-batch redelivers what was handled
                 # since (handlers are idempotent); a write per envelope was most of the
@@ -182,11 +174,50 @@ class EmbeddedBus:
                     continue
                 committed = handled
 
-    async def _handle(self, sub: Subscription, topic: str, offset: int, body: bytes) -> None:
+    async def _handle_batch(
+        self, sub: Subscription, topic: str, rows: list[tuple[int, bytes]]
+    ) -> int | None:
+        """All the rows in one delivery; the last offset, or None if it must be read again."""
+        envelopes = [e for offset, body in rows if (e := _readable(offset, body)) is not None]
         try:
-            envelope = Envelope.from_bytes(body)
-        except ValueError:
-            log.exception("unreadable envelope skipped", extra={"offset": offset})
+            await deliver_all(
+                sub,
+                envelopes,
+                topic=topic,
+                publish=self.publish,
+                max_attempts=self._max_attempts,
+                backoff_s=self._backoff_s,
+            )
+        except sqlite3.Error:
+            log.exception("delivery failed; will retry", extra={"group": sub.group})
+            return None
+        return int(rows[-1][0])
+
+    async def _handle_each(
+        self, sub: Subscription, topic: str, rows: list[tuple[int, bytes]], committed: int
+    ) -> int:
+        """The rows one by one; the offset of the last one handled."""
+        handled = committed
+        for offset, body in rows:
+            try:
+                await self._handle(sub, topic, offset, body)
+            except sqlite3.Error:
+                # Dead-lettering failed: read again from this envelope after a pause,
+                # rather than skip it or let the task die.
+                log.exception(
+                    "delivery failed; will retry",
+                    extra={"group": sub.group, "topic": topic, "offset": offset},
+                )
+                await asyncio.sleep(_PAUSE_S)
+                break
+            handled = offset
+            if self._stopping:
+                break
+        return handled
+
+    async def _handle(self, sub: Subscription, topic: str, offset: int, body: bytes) -> None:
+        envelope = _readable(offset, body)
+        if envelope is None:
             return
         await deliver(
             sub.handler,

@@ -30,8 +30,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.protocol.group import LeaveGroupRequest
 
-from insightbus.common.bus.delivery import deliver, drain
-from insightbus.common.bus.port import Handler, Subscription
+from insightbus.common.bus.delivery import deliver, deliver_all, drain
+from insightbus.common.bus.port import BatchHandler, Handler, Subscription
 from insightbus.common.events import Envelope
 from insightbus.common.events.topics import dead_letter
 from insightbus.common.observability import metrics
@@ -82,10 +82,16 @@ class KafkaBus:
         self._topics_lock = asyncio.Lock()
         self._stopping = asyncio.Event()
 
-    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+    def subscribe(
+        self,
+        group: str,
+        topics: Sequence[str],
+        handler: Handler,
+        batch_handler: BatchHandler | None = None,
+    ) -> None:
         if self._producer is not None:
             raise RuntimeError("subscribe before start")
-        self._subscriptions.append(Subscription(group, tuple(topics), handler))
+        self._subscriptions.append(Subscription(group, tuple(topics), handler, batch_handler))
 
     async def start(self) -> None:
         self._stopping.clear()
@@ -278,6 +284,9 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
     async def _handle_partition(
         self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
     ) -> None:
+        if self.sub.batch_handler is not None and len(records) > 1:
+            await self._handle_batch(tp, records)
+            return
         for record in records:
             if self.bus._stopping.is_set() or self._yielding:
                 self._rewind(tp, record.offset)
@@ -303,12 +312,51 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
                 self._rewind(tp, record.offset + 1)
                 return
 
-    async def _handle(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _handle_batch(
+        self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        """The partition's records in one delivery, then one commit after the last."""
+        if self.bus._stopping.is_set() or self._yielding:
+            self._rewind(tp, records[0].offset)
+            return
+        envelopes = [e for r in records if (e := self._readable(tp, r)) is not None]
         try:
-            envelope = Envelope.from_bytes(record.value or b"")
+            await deliver_all(
+                self.sub,
+                envelopes,
+                topic=tp.topic,
+                publish=self.bus.publish,
+                max_attempts=self.bus._max_attempts,
+                backoff_s=self.bus._backoff_s,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("delivery failed; will retry", extra=self._extra(tp, records[0]))
+            self._rewind(tp, records[0].offset)
+            await asyncio.sleep(_PAUSE_S)
+            return
+        try:
+            await self.consumer.commit({tp: records[-1].offset + 1})
+        except KafkaError:
+            # As for one record: the owner resumes from the last commit; if we still own
+            # the partition, go on after the batch.
+            log.warning("commit failed", exc_info=True, extra=self._extra(tp, records[-1]))
+            self._rewind(tp, records[-1].offset + 1)
+
+    def _readable(
+        self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]
+    ) -> Envelope | None:
+        try:
+            return Envelope.from_bytes(record.value or b"")
         except ValueError:
             # Not ours to fix and never readable: skip it (and commit) rather than block.
             log.exception("unreadable record skipped", extra=self._extra(tp, record))
+            return None
+
+    async def _handle(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
+        envelope = self._readable(tp, record)
+        if envelope is None:
             return
         await deliver(
             self.sub.handler,

@@ -8,6 +8,11 @@ The contract (checked for every adapter by ``libs/common/tests/contract/test_bus
 - An envelope is acknowledged only after its handler returned. A handler that raises is
   retried (``max_attempts`` in all); then the envelope goes to ``<topic>.dlq`` with the
   error, is acknowledged, and the group goes on with the next one.
+- A group may also give a ``batch_handler``: the envelopes the bus has in hand for one
+  partition, in order, in one call (a consumer then writes them in one round trip). If it
+  raises, each of those envelopes goes to ``handler`` alone, with the retries above, so a
+  bad envelope is dead-lettered on its own: handlers must be idempotent (they are anyway,
+  delivery being at least once).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Protocol
 from insightbus.common.events import Envelope
 
 Handler = Callable[[Envelope], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Envelope]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,17 @@ class Subscription:
     group: str
     topics: tuple[str, ...]
     handler: Handler
+    batch_handler: BatchHandler | None = None
 
 
 class MessageBus(Protocol):
-    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+    def subscribe(
+        self,
+        group: str,
+        topics: Sequence[str],
+        handler: Handler,
+        batch_handler: BatchHandler | None = None,
+    ) -> None:
         """Register a consumer group; call before ``start``."""
 
     async def start(self) -> None: ...

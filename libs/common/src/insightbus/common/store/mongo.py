@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from insightbus.common.store.port import Document, DuplicateKey, Filter, Index, Sort
 
@@ -34,6 +34,11 @@ def _from_mongo(doc: Mapping[str, Any]) -> Document:
     return out
 
 
+def _clashes_on_id(error: Mapping[str, Any]) -> bool:
+    """A write error of an existing ``_id`` (not of another unique index)."""
+    return error.get("code") == 11000 and set(error.get("keyValue") or {"_id": 0}) == {"_id"}
+
+
 class MongoCollection:
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self._c = collection
@@ -49,6 +54,30 @@ class MongoCollection:
             await self._c.replace_one({"_id": doc["id"]}, _to_mongo(doc), upsert=True)
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
+
+    async def replace_many(self, docs: Sequence[Document]) -> None:
+        if not docs:
+            return
+        try:
+            await self._c.bulk_write(
+                [ReplaceOne({"_id": d["id"]}, _to_mongo(d), upsert=True) for d in docs]
+            )
+        except BulkWriteError as exc:
+            raise DuplicateKey(str(exc.details.get("writeErrors", exc))) from exc
+
+    async def insert_new(self, docs: Sequence[Document]) -> set[str]:
+        if not docs:
+            return set()
+        ids = [d["id"] for d in docs]
+        try:
+            await self._c.insert_many([_to_mongo(d) for d in docs], ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            skipped = {e["index"] for e in errors if _clashes_on_id(e)}
+            if len(skipped) != len(errors):
+                raise DuplicateKey(str(errors)) from exc
+            return {id for i, id in enumerate(ids) if i not in skipped}
+        return set(ids)
 
     async def get(self, id: str) -> Document | None:
         found = await self._c.find_one({"_id": id})

@@ -36,6 +36,15 @@ class Collection(Protocol):
     async def replace(self, doc: Document) -> None:
         """Insert or fully replace the document with ``doc["id"]``."""
 
+    async def replace_many(self, docs: Sequence[Document]) -> None:
+        """``replace`` for each, in one round trip (one transaction where the store has them):
+        what a consumer writes for a batch of events."""
+
+    async def insert_new(self, docs: Sequence[Document]) -> set[str]:
+        """Insert those whose id is not stored yet, in one round trip; returns their ids.
+        An existing id is skipped (a redelivery); a clash on another unique index raises
+        ``DuplicateKey``."""
+
     async def get(self, id: str) -> Document | None: ...
 
     async def find_one(self, filter: Filter) -> Document | None: ...

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from insightbus.common.sqlite_transaction import transaction
 from insightbus.common.store.port import Document, DuplicateKey, Filter, Index, Sort
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -91,6 +92,33 @@ class SqliteCollection:
             )
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
+
+    async def replace_many(self, docs: Sequence[Document]) -> None:
+        # One transaction: per-statement autocommit is most of a small write's cost.
+        try:
+            with transaction(self._db):
+                self._db.executemany(
+                    f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"  # noqa: S608
+                    " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                    [(doc["id"], json.dumps(doc)) for doc in docs],
+                )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(str(exc)) from exc
+
+    async def insert_new(self, docs: Sequence[Document]) -> set[str]:
+        inserted: set[str] = set()
+        statement = (
+            f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"  # noqa: S608
+            " ON CONFLICT (id) DO NOTHING"
+        )
+        try:
+            with transaction(self._db):
+                for doc in docs:
+                    if self._db.execute(statement, (doc["id"], json.dumps(doc))).rowcount:
+                        inserted.add(doc["id"])
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(str(exc)) from exc
+        return inserted
 
     async def get(self, id: str) -> Document | None:
         row = self._db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 from insightbus.common.events.analysis import EmotionDetected, InsightGenerated, TopicDetected
@@ -60,48 +61,54 @@ class AnalysisViews:
 
     # --- writes (from events): keyed by the result's id, so a redelivery overwrites ------
 
-    async def put_emotion(self, event: EmotionDetected) -> None:
-        await self._emotions.replace(
-            {
-                "id": event.emotion_id,
-                "session_id": event.session_id,
-                "content_id": event.content_id,
-                "name": event.name,
-                "intensity": event.intensity,
-                "timestamp": event.timestamp,
-                "segment": event.segment,
-                "speaker": event.speaker,
-                "excerpt": event.excerpt,
-            }
-        )
+    async def put_emotions(self, events: Sequence[EmotionDetected]) -> None:
+        await self._emotions.replace_many([_emotion_doc(event) for event in events])
 
-    async def put_topic(self, event: TopicDetected) -> None:
-        await self._topics.replace(
-            {
-                "id": event.topic_id,
-                "session_id": event.session_id,
-                "content_id": event.content_id,
-                "label": event.label,
-                "score": event.score,
-                "keywords": list(event.keywords),
-                "segments": list(event.segments),
-            }
-        )
+    async def put_topics(self, events: Sequence[TopicDetected]) -> None:
+        await self._topics.replace_many([_topic_doc(event) for event in events])
 
-    async def put_insight(self, event: InsightGenerated) -> None:
-        await self._insights.replace(
-            {
-                "id": event.insight_id,
-                "session_id": event.session_id,
-                "content_id": event.content_id,
-                "kind": event.kind,
-                "title": event.title,
-                "description": event.description,
-                "confidence": event.confidence,
-                "evidence": event.evidence,
-            }
-        )
+    async def put_insights(self, events: Sequence[InsightGenerated]) -> None:
+        await self._insights.replace_many([_insight_doc(event) for event in events])
 
     async def forget_session(self, session_id: str) -> None:
         for collection in (self._emotions, self._topics, self._insights):
             await collection.delete({"session_id": session_id})
+
+
+def _emotion_doc(event: EmotionDetected) -> dict[str, Any]:
+    return {
+        "id": event.emotion_id,
+        "session_id": event.session_id,
+        "content_id": event.content_id,
+        "name": event.name,
+        "intensity": event.intensity,
+        "timestamp": event.timestamp,
+        "segment": event.segment,
+        "speaker": event.speaker,
+        "excerpt": event.excerpt,
+    }
+
+
+def _topic_doc(event: TopicDetected) -> dict[str, Any]:
+    return {
+        "id": event.topic_id,
+        "session_id": event.session_id,
+        "content_id": event.content_id,
+        "label": event.label,
+        "score": event.score,
+        "keywords": list(event.keywords),
+        "segments": list(event.segments),
+    }
+
+
+def _insight_doc(event: InsightGenerated) -> dict[str, Any]:
+    return {
+        "id": event.insight_id,
+        "session_id": event.session_id,
+        "content_id": event.content_id,
+        "kind": event.kind,
+        "title": event.title,
+        "description": event.description,
+        "confidence": event.confidence,
+        "evidence": event.evidence,
+    }

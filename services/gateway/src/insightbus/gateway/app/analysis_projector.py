@@ -13,8 +13,8 @@ longer the session's latest is dropped too; its results are kept.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from insightbus.common.events import Envelope, utcnow
 from insightbus.common.events.analysis import (
@@ -32,6 +32,8 @@ from insightbus.common.store import Collection
 from insightbus.gateway.app.action_items import ActionItems
 from insightbus.gateway.app.analysis import AnalysisViews
 from insightbus.gateway.domain.sessions import OPEN_ANALYSIS, AnalysisStatus
+
+R = TypeVar("R", bound=AnalysisEvent)
 
 
 class AnalysisProjector:
@@ -66,17 +68,17 @@ class AnalysisProjector:
         if await self._owned(event):
             await self._move(event, "failed", {"error": event.reason})
 
-    async def emotion(self, event: EmotionDetected) -> None:
-        if await self._owned(event):
-            await self._result(event, self._views.put_emotion(event))
+    # Results come in runs (a document's emotions are published together): each run is
+    # written in one round trip, with one ownership check per session.
 
-    async def topic(self, event: TopicDetected) -> None:
-        if await self._owned(event):
-            await self._result(event, self._views.put_topic(event))
+    async def emotions(self, events: Sequence[EmotionDetected]) -> None:
+        await self._results(events, self._views.put_emotions)
 
-    async def insight(self, event: InsightGenerated) -> None:
-        if await self._owned(event):
-            await self._result(event, self._views.put_insight(event))
+    async def topics(self, events: Sequence[TopicDetected]) -> None:
+        await self._results(events, self._views.put_topics)
+
+    async def insights(self, events: Sequence[InsightGenerated]) -> None:
+        await self._results(events, self._views.put_insights)
 
     async def action_item_suggested(self, event: ActionItemSuggested, envelope: Envelope) -> None:
         if not await self._owned(event) or await self._inbox.seen(envelope.id):
@@ -108,9 +110,19 @@ class AnalysisProjector:
             where, {**changes, "status": status, "analysis_updated_at": now, "updated_at": now}
         )
 
-    async def _result(self, event: AnalysisEvent, write: Awaitable[None]) -> None:
-        await write
-        # The session may have been deleted between the check and the write: then the
-        # result would outlive it, unseen. Looking again afterwards closes that window.
-        if await self._sessions.get(event.session_id) is None:
-            await self._views.forget_session(event.session_id)
+    async def _results(
+        self, events: Sequence[R], write: Callable[[list[R]], Awaitable[None]]
+    ) -> None:
+        by_session: dict[str, list[R]] = {}
+        for event in events:
+            by_session.setdefault(event.session_id, []).append(event)
+        for session_id, run in by_session.items():
+            session = await self._sessions.get(session_id)
+            owned = [e for e in run if session is not None and session["user_id"] == e.user_id]
+            if not owned:
+                continue
+            await write(owned)
+            # The session may have been deleted between the check and the write: then the
+            # results would outlive it, unseen. Looking again afterwards closes that window.
+            if await self._sessions.get(session_id) is None:
+                await self._views.forget_session(session_id)

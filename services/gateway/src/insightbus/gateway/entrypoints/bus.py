@@ -7,6 +7,9 @@ Group names are those of the first version: Kafka stores consumer offsets under 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from insightbus.common.events import Envelope, topics
 from insightbus.common.events.action_items import (
     ActionItemCreated,
@@ -46,15 +49,27 @@ async def on_analysis_failed(app: Gateway, _: Envelope, event: AnalysisFailed) -
 
 
 async def on_emotion_detected(app: Gateway, _: Envelope, event: EmotionDetected) -> None:
-    await app.analysis_projector.emotion(event)
+    await app.analysis_projector.emotions([event])
+
+
+async def on_emotions_detected(app: Gateway, run: Sequence[tuple[Envelope, Any]]) -> None:
+    await app.analysis_projector.emotions([event for _, event in run])
 
 
 async def on_topic_detected(app: Gateway, _: Envelope, event: TopicDetected) -> None:
-    await app.analysis_projector.topic(event)
+    await app.analysis_projector.topics([event])
+
+
+async def on_topics_detected(app: Gateway, run: Sequence[tuple[Envelope, Any]]) -> None:
+    await app.analysis_projector.topics([event for _, event in run])
 
 
 async def on_insight_generated(app: Gateway, _: Envelope, event: InsightGenerated) -> None:
-    await app.analysis_projector.insight(event)
+    await app.analysis_projector.insights([event])
+
+
+async def on_insights_generated(app: Gateway, run: Sequence[tuple[Envelope, Any]]) -> None:
+    await app.analysis_projector.insights([event for _, event in run])
 
 
 async def on_action_item_suggested(
@@ -98,6 +113,11 @@ TOPOLOGY: ServiceTopology[Gateway] = ServiceTopology(
                 TopicDetected.type: on_topic_detected,
                 InsightGenerated.type: on_insight_generated,
                 ActionItemSuggested.type: on_action_item_suggested,
+            },
+            batches={
+                EmotionDetected.type: on_emotions_detected,
+                TopicDetected.type: on_topics_detected,
+                InsightGenerated.type: on_insights_generated,
             },
         ),
         Consumer(

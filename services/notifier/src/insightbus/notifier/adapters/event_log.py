@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from insightbus.common.store import Collection, DuplicateKey
+from insightbus.common.store import Collection
 from insightbus.notifier.domain.messages import LoggedMessage
 
 
@@ -21,25 +22,27 @@ class EventLog:
         self._last_seq: dict[str, int] = {}
 
     async def append(
-        self, envelope_id: str, session_id: str, type: str, data: dict[str, Any]
-    ) -> LoggedMessage | None:
-        """None if this envelope was logged before (a redelivery)."""
-        seq = await self._next_seq(session_id)
-        message = LoggedMessage(envelope_id, session_id, seq, type, data)
-        try:
-            await self._collection.insert(
-                {
-                    "id": envelope_id,
-                    "session_id": session_id,
-                    "seq": seq,
-                    "type": type,
-                    "data": data,
-                }
-            )
-        except DuplicateKey:
-            return None
-        self._last_seq[session_id] = seq
-        return message
+        self, session_id: str, messages: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> list[LoggedMessage]:
+        """In one round trip. A redelivered envelope is skipped and leaves a gap in the
+        sequence numbers, which only order the messages."""
+        first = await self._next_seq(session_id)
+        logged = [
+            LoggedMessage(envelope_id, session_id, first + i, type, data)
+            for i, (envelope_id, type, data) in enumerate(messages)
+        ]
+        if not logged:
+            return []
+        inserted = await self._collection.insert_new(
+            [
+                {"id": m.id, "session_id": session_id, "seq": m.seq, "type": m.type, "data": m.data}
+                for m in logged
+            ]
+        )
+        self._last_seq[session_id] = logged[-1].seq
+        # An envelope twice in one batch is logged (and returned) once.
+        first_of = {m.id: m.seq for m in reversed(logged)}
+        return [m for m in logged if m.id in inserted and first_of[m.id] == m.seq]
 
     async def _next_seq(self, session_id: str) -> int:
         if session_id not in self._last_seq:

@@ -3,7 +3,8 @@ socket and each user's channel, and (first, for every event) the webhook fan-out
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from insightbus.common.events import Envelope, Event
 from insightbus.common.events.sessions import SessionCreated, SessionDeleted
@@ -50,24 +51,31 @@ class Notifications:
         await self._log.drop(event.session_id)
         self._sessions.close_session(event.session_id, Closing.SESSION_DELETED)
 
-    async def session_message(self, envelope: Envelope, event: Event) -> None:
-        """An analysis or action item event: to its webhooks, then to the session's sockets
-        (and, for some, to the user's channel)."""
-        # First: idempotent by itself, and a failure here retries the whole envelope.
-        await self._webhooks(envelope, event)
-        message = to_message(event)
-        if message is None:
-            return
-        session_id = envelope.key
-        _, deleted = await self._ownership.owner(session_id)
-        if deleted:
-            return
-        logged = await self._log.append(envelope.id, session_id, *message)
-        if logged is not None:
-            self._sessions.push(logged)
+    async def session_messages(self, run: Sequence[tuple[Envelope, Event]]) -> None:
+        """Analysis or action item events, in order: to their webhooks, then to their
+        sessions' sockets (and, for some, to the user's channel); each session's messages
+        logged in one round trip."""
+        by_session: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        users: dict[str, str] = {}
+        for envelope, event in run:
+            # First: idempotent by itself, and a failure here retries the envelopes.
+            await self._webhooks(envelope, event)
+            message = to_message(event)
+            if message is None:
+                continue
+            by_session.setdefault(envelope.key, []).append((envelope.id, *message))
             user_id = getattr(event, "user_id", None)
-            if user_id and logged.type in USER_NOTIFICATIONS:
-                self._users.notify(user_id, {**logged.wire(), "session_id": session_id})
+            if isinstance(user_id, str):
+                users[envelope.id] = user_id
+        for session_id, messages in by_session.items():
+            _, deleted = await self._ownership.owner(session_id)
+            if deleted:
+                continue
+            for logged in await self._log.append(session_id, messages):
+                self._sessions.push(logged)
+                user_id = users.get(logged.id)
+                if user_id and logged.type in USER_NOTIFICATIONS:
+                    self._users.notify(user_id, {**logged.wire(), "session_id": session_id})
 
     async def ticket_job(self, envelope: Envelope, event: TicketJobEvent) -> None:
         """A ticket job has ended: to its webhooks and callback, then to the user's channel."""

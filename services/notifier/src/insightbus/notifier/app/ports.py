@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from insightbus.common.store import Document
@@ -39,8 +39,11 @@ class MessageLog(Protocol):
     """Each session's messages, in order, for replay."""
 
     async def append(
-        self, envelope_id: str, session_id: str, type: str, data: dict[str, Any]
-    ) -> LoggedMessage | None: ...
+        self, session_id: str, messages: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> list[LoggedMessage]:
+        """Log ``(envelope id, type, data)`` messages, in order; returns those logged now
+        (not those of envelopes logged before: redeliveries)."""
+
     async def after(self, session_id: str, last_event_id: str | None) -> list[LoggedMessage]: ...
     async def recent(
         self, session_ids: list[str], type: str, limit: int = 20

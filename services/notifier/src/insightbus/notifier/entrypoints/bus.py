@@ -7,6 +7,9 @@ unparsed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from insightbus.common.events import Envelope, Event, topics
 from insightbus.common.events.action_items import (
     ActionItemCreated,
@@ -28,6 +31,15 @@ from insightbus.common.topology import Consumer, ServiceTopology
 from insightbus.notifier.app.application import Notifier
 
 GROUP = "notifier"  # Kafka offsets are stored under it: never rename
+_ANALYSIS = (
+    AnalysisProgressed,
+    EmotionDetected,
+    TopicDetected,
+    InsightGenerated,
+    ActionItemSuggested,
+    AnalysisCompleted,
+    AnalysisFailed,
+)
 
 
 async def on_session_created(app: Notifier, envelope: Envelope, event: SessionCreated) -> None:
@@ -39,7 +51,11 @@ async def on_session_deleted(app: Notifier, envelope: Envelope, event: SessionDe
 
 
 async def on_session_message(app: Notifier, envelope: Envelope, event: Event) -> None:
-    await app.notifications.session_message(envelope, event)
+    await app.notifications.session_messages([(envelope, event)])
+
+
+async def on_session_messages(app: Notifier, run: Sequence[tuple[Envelope, Any]]) -> None:
+    await app.notifications.session_messages(run)
 
 
 async def on_ticket_job(app: Notifier, envelope: Envelope, event: TicketJobEvent) -> None:
@@ -58,18 +74,8 @@ TOPOLOGY: ServiceTopology[Notifier] = ServiceTopology(
         Consumer(
             GROUP,
             topics.ANALYSIS,
-            {
-                e.type: on_session_message
-                for e in (
-                    AnalysisProgressed,
-                    EmotionDetected,
-                    TopicDetected,
-                    InsightGenerated,
-                    ActionItemSuggested,
-                    AnalysisCompleted,
-                    AnalysisFailed,
-                )
-            },
+            {e.type: on_session_message for e in _ANALYSIS},
+            batches={e.type: on_session_messages for e in _ANALYSIS},
         ),
         Consumer(
             GROUP,
