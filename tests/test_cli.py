@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from insightbus.common.events import REGISTRY
+from insightbus.common.events import REGISTRY, SUPERSEDED
 
 CLI = Path(sys.executable).parent / "insightbus"
+ANALYSIS = Path(__file__).resolve().parents[1] / "services" / "analysis"
+GOEMOTIONS = ANALYSIS / "data" / "goemotions"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -47,7 +49,7 @@ def test_schemas_prints_every_event_type() -> None:
     result = run("schemas")
     assert result.returncode == 0
     schemas = json.loads(result.stdout)
-    assert set(schemas) == {f"{t}.v{v}" for t, v in REGISTRY}
+    assert set(schemas) == {f"{t}.v{v}" for t, v in [*REGISTRY, *SUPERSEDED]}
     assert schemas["content.uploaded.v1"]["x-topic"] == "insightbus.sessions.v1"
 
 
@@ -63,8 +65,31 @@ def test_analysis_evaluate_scores_a_labelled_file(tmp_path: Path) -> None:
     result = run("analysis", "evaluate", "--data", str(data))
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)
-    assert scores["n"] == 4
+    assert scores["n"] == 4 and scores["model"] == "minilm-l6-goemotions+tfidf"
     assert 0.0 <= scores["macro_f1"] <= 1.0 and scores["micro_f1"] > 0.3
+
+
+def test_the_shipped_emotion_model_beats_tfidf_alone_on_the_dev_split(tmp_path: Path) -> None:
+    # GoEmotions dev: never seen in training or tuning. TF-IDF alone: 0.4817 macro-F1 (27
+    # labels + neutral); the fused model 0.5195 (bench/RESULTS.md; the 0.52 goal is not met).
+    data = tmp_path / "dev.csv"
+    converted = subprocess.run(
+        [
+            sys.executable,
+            str(ANALYSIS / "scripts" / "goemotions_to_csv.py"),
+            str(GOEMOTIONS / "dev.tsv"),
+            str(GOEMOTIONS / "labels.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data.write_text(converted.stdout)
+    result = run("analysis", "evaluate", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["n"] == 5426 and scores["model"] == "minilm-l6-goemotions+tfidf"
+    assert scores["macro_f1"] >= 0.515, scores
 
 
 def test_analysis_evaluate_reports_a_missing_file(tmp_path: Path) -> None:

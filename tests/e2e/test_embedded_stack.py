@@ -148,6 +148,9 @@ async def test_health_metrics_and_docs_are_served(stack: RunningStack) -> None:
         assert "/api/v1/sessions" in (await client.get("/openapi.json")).json()["paths"]
 
 
+# The names the analysis status gives its two emotion models (a public value).
+FUSED, TFIDF = "minilm-l6-goemotions+tfidf", "tfidf-logreg"
+
 DIARY = (
     "Today was rough. My manager criticized the report in front of the whole team and I felt "
     "humiliated and angry. Later my friend called and we laughed about it; I felt much better "
@@ -157,18 +160,36 @@ DIARY = (
 
 
 async def test_a_diary_entry_reports_each_feeling_at_its_sentence(stack: RunningStack) -> None:
+    await _diary_reads_right(stack, FUSED)
+
+
+async def test_the_tfidf_fallback_reads_it_right_too_and_says_it_ran(
+    stack_factory: StackFactory,
+) -> None:
+    # The fallback ops can choose (and the one that runs when the encoder's files are gone).
+    await _diary_reads_right(
+        stack_factory(env={"INSIGHTBUS_ANALYSIS_EMOTION_MODEL": "tfidf"}), TFIDF
+    )
+
+
+async def _diary_reads_right(stack: RunningStack, model: str) -> None:
     async with analysed(stack.base_url, stack.ws_url, "diary.txt", DIARY.encode()) as (
         client,
         session_id,
-        _,
+        messages,
     ):
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         by_name = {e["name"]: e for e in emotions["items"]}
         insights = (await client.get(f"/api/v1/sessions/{session_id}/insights")).json()["data"]
+        status = (await client.get(f"/api/v1/sessions/{session_id}/analysis/status")).json()
+
+    # Which model read it, in the status and on the socket.
+    assert status["data"]["model"] == model
+    assert messages[-1]["type"] == "analysis_complete" and messages[-1]["data"]["model"] == model
 
     def sentence_of(*names: str) -> str:
         found = [by_name[n]["excerpt"] for n in names if n in by_name]
-        assert found, f"none of {names} in {sorted(by_name)}"
+        assert found, f"{model}: none of {names} in {sorted(by_name)}"
         return found[0]
 
     assert "humiliated" in sentence_of("anger", "embarrassment")

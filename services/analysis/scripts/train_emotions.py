@@ -5,6 +5,10 @@
 Fits TF-IDF (word 1-2 grams + character 2-5 grams) and one logistic regression per label on
 90 % of train.tsv, tunes each label's decision threshold on the other 10 %, then refits on
 all of train.tsv and writes the artifact into the package. Deterministic (fixed seeds).
+
+When the fine-tuned encoder is in the package (``finetune_emotions.py``, trained on that
+same 90 %), it also tunes the fused model on the held-back 10 %: the encoder's weight in
+``w * encoder + (1 - w) * TF-IDF`` and each label's threshold for the fusion.
 """
 
 from __future__ import annotations
@@ -84,6 +88,33 @@ def tune_thresholds(probabilities: np.ndarray, gold: np.ndarray) -> np.ndarray:
     return best
 
 
+def tune_fusion(
+    tfidf: np.ndarray, encoder: np.ndarray, gold: np.ndarray
+) -> tuple[float, dict[float, list[float]], float]:
+    """The encoder weight with the best macro-F1 on the tuning slice, and every weight's
+    tuned thresholds (kept, so that the comparison can be reported)."""
+    best, best_score, candidates = 0.0, -1.0, {}
+    for weight in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
+        fused = weight * encoder + (1 - weight) * tfidf
+        thresholds = tune_thresholds(fused, gold)
+        score = float(f1_score(gold, fused >= thresholds, average="macro", zero_division=0))
+        print(f"fusion weight {weight}: tuning-slice macro-F1 {score:.4f}")
+        candidates[weight] = thresholds.tolist()
+        if score > best_score:
+            best, best_score = weight, score
+    return best, candidates, best_score
+
+
+def encoder_probabilities(texts: list[str]) -> np.ndarray | None:
+    from insightbus.analysis.domain.emotions import ENCODER_FILE, TOKENIZER_FILE
+    from insightbus.common.onnx_text import OnnxTextModel
+
+    if not (OUT / ENCODER_FILE).is_file():
+        return None
+    encoder = OnnxTextModel(OUT / ENCODER_FILE, OUT / TOKENIZER_FILE, "probabilities", threads=2)
+    return encoder.run(texts)
+
+
 def main() -> int:
     labels = (DATA / "labels.txt").read_text().split()
     texts, gold = load(DATA / "train.tsv", len(labels))
@@ -93,14 +124,20 @@ def main() -> int:
         texts, gold, test_size=0.1, random_state=SEED
     )
     model = build().fit(fit_texts, fit_gold)
-    thresholds = tune_thresholds(model.predict_proba(tune_texts), tune_gold)
+    tune_probabilities = model.predict_proba(tune_texts)
+    thresholds = tune_thresholds(tune_probabilities, tune_gold)
+    fused = None
+    encoded = encoder_probabilities(tune_texts)
+    if encoded is not None:
+        weight, candidates, score = tune_fusion(tune_probabilities, encoded, tune_gold)
+        fused = {"weight": weight, "thresholds": candidates[weight], "candidates": candidates}
 
     model = build().fit(texts, gold)
     seconds = time.perf_counter() - started
 
     OUT.mkdir(parents=True, exist_ok=True)
     joblib.dump(
-        {"pipeline": model, "labels": labels, "thresholds": thresholds.tolist()},
+        {"pipeline": model, "labels": labels, "thresholds": thresholds.tolist(), "fused": fused},
         OUT / "emotions.joblib",
         compress=3,
     )
@@ -110,6 +147,12 @@ def main() -> int:
         "train_rows": len(texts),
         "threshold_tuning_rows": len(tune_texts),
         "training_seconds": round(seconds, 1),
+        "fused": fused
+        and {
+            "weight": fused["weight"],
+            "thresholds": [round(float(t), 2) for t in fused["thresholds"]],
+            "tuning_slice_macro_f1": round(score, 4),
+        },
         "sklearn_version": sklearn.__version__,
         "config": "tfidf word 1-2g + char_wb 2-5g, one-vs-rest logistic regression (C=4, balanced)",
         "data": "GoEmotions train split (Demszky et al., ACL 2020), CC BY 4.0",

@@ -55,6 +55,7 @@ async def test_status_before_any_upload_is_pending_with_nothing_in_it(harness: H
         "progress": 0,
         "stage": None,
         "error": None,
+        "model": None,
         "content_id": None,
         "updated_at": None,
     }

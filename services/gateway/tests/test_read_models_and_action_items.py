@@ -50,13 +50,17 @@ async def test_status_follows_the_analysis_and_never_goes_back(harness: Harness)
     assert status["progress"] == 40 and status["stage"] == "emotions"
 
     await harness.publish(
-        AnalysisCompleted(**ids, emotions=1, topics=0, insights=0, action_items=0, duration_ms=3)
+        AnalysisCompleted(
+            **ids, emotions=1, topics=0, insights=0, action_items=0, duration_ms=3, model="m"
+        )
     )
     await eventually(lambda: _status_is(harness, token, path, "completed"))
     # A late progress event (redelivered) must not reopen it.
     await harness.publish(AnalysisProgressed(**ids, stage="topics", progress=60))
     await harness.publish(
-        AnalysisCompleted(**ids, emotions=1, topics=0, insights=0, action_items=0, duration_ms=3)
+        AnalysisCompleted(
+            **ids, emotions=1, topics=0, insights=0, action_items=0, duration_ms=3, model="m"
+        )
     )
     # A sentinel with the same key (same partition, after them): once it shows, the late
     # events have been handled.

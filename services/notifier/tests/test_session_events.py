@@ -52,7 +52,9 @@ def analysis_events() -> list:
             evidence={"x": 1},
         ),
         AnalysisProgressed(**IDS, stage="completed", progress=100),
-        AnalysisCompleted(**IDS, emotions=1, topics=1, insights=1, action_items=0, duration_ms=4.2),
+        AnalysisCompleted(
+            **IDS, emotions=1, topics=1, insights=1, action_items=0, duration_ms=4.2, model="m"
+        ),
     ]
 
 

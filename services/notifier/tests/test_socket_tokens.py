@@ -42,7 +42,7 @@ async def test_user_channel_takes_the_token_as_a_subprotocol(live: Live) -> None
         # The user's own notifications: only an authenticated channel gets them.
         await live.publish(
             AnalysisCompleted(
-                **IDS, emotions=1, topics=0, insights=0, action_items=0, duration_ms=1
+                **IDS, emotions=1, topics=0, insights=0, action_items=0, duration_ms=1, model="m"
             )
         )
         note = await receive(ws)

@@ -81,7 +81,7 @@ async def test_only_the_users_authenticated_socket_gets_notifications(live: Live
         await ready(anonymous)
         await live.publish(
             AnalysisCompleted(
-                **IDS, emotions=1, topics=0, insights=0, action_items=0, duration_ms=1
+                **IDS, emotions=1, topics=0, insights=0, action_items=0, duration_ms=1, model="m"
             )
         )
         note = await receive(mine)

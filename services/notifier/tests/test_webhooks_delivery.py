@@ -53,6 +53,7 @@ async def test_deliveries_are_signed_per_standard_webhooks(hooks: Live, receiver
             "insights": 1,
             "action_items": 0,
             "duration_ms": 12.5,
+            "model": "tfidf-logreg",
         },
         "timestamp": envelope.time.isoformat(),
     }

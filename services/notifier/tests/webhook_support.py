@@ -89,6 +89,7 @@ def analysis_completed(user_id: str = "u1", session_id: str = "s1") -> AnalysisC
         insights=1,
         action_items=0,
         duration_ms=12.5,
+        model="tfidf-logreg",
     )
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import numpy as np
+
 from insightbus.analysis.domain import (
     Block,
     EmotionModel,
@@ -11,6 +16,7 @@ from insightbus.analysis.domain import (
     segment_blocks,
     suggest_action_items,
 )
+from insightbus.analysis.domain.emotions import DEFAULT_PATH, FUSED, TFIDF, model_name
 
 NEGATIVE = {"sadness", "grief", "fear", "nervousness", "disappointment", "anger", "remorse"}
 POSITIVE = {"joy", "gratitude", "excitement", "love", "admiration", "optimism", "relief"}
@@ -194,3 +200,20 @@ def test_only_confidently_foreign_text_is_refused() -> None:
     assert refusal(identify("ok lol")) is None  # too short to tell
     german = identify("Heute war ein schwieriger Tag, mein Chef hat den Bericht kritisiert.")
     assert german.code == "de" and "German (de)" in (refusal(german) or "")
+
+
+def test_the_shipped_model_is_the_fused_encoder_and_tfidf_is_the_fallback(tmp_path: Path) -> None:
+    shipped = EmotionModel.load()
+    assert shipped.name == FUSED and model_name() == FUSED
+    # The TF-IDF artifact alone, without the encoder's files beside it: TF-IDF alone, and
+    # it still reads the obvious right.
+    alone = tmp_path / "emotions.joblib"
+    shutil.copyfile(DEFAULT_PATH, alone)
+    fallback = EmotionModel.load(alone)
+    assert fallback.name == TFIDF == model_name(alone)
+    assert EmotionModel.load(prefer="tfidf").name == TFIDF
+    text = "Thank you so much, this made my day, I'm so happy!"
+    for model in (shipped, fallback):
+        assert {name for name, _ in model.predict([text])[0]} & {"gratitude", "joy"}
+    # The fused scores differ from TF-IDF's: the encoder really runs.
+    assert not np.allclose(shipped.predict_proba([text]), fallback.predict_proba([text]))

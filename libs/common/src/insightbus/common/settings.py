@@ -9,6 +9,7 @@ import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     # Analysis: processes that run the model (0 = a thread in the service's process).
     analysis_workers: int = Field(default=2, ge=0, le=64)
     analysis_model_path: Path | None = None  # None: the model shipped with the package
+    # "auto": the fine-tuned encoder fused with TF-IDF when its files are there (they ship);
+    # "tfidf": TF-IDF alone (faster, less accurate).
+    analysis_emotion_model: Literal["auto", "tfidf"] = "auto"
 
     # Ticket classification. Model folders: None means the model shipped with the package.
     classifier_model_path: Path | None = None

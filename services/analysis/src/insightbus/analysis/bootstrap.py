@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from insightbus.analysis.adapters.pool import PooledSteps, analysis_pool
 from insightbus.analysis.app.analysis import ContentAnalysis
+from insightbus.analysis.domain.emotions import model_name
 from insightbus.analysis.entrypoints.bus import TOPOLOGY
 from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
@@ -21,19 +22,23 @@ class AnalysisService(PooledService[ContentAnalysis]):
 
     name = "analysis"
 
-    def __init__(self, store: DocumentStore, bus: MessageBus, pool: WorkerPool) -> None:
+    def __init__(
+        self, store: DocumentStore, bus: MessageBus, pool: WorkerPool, emotion_model: str
+    ) -> None:
         self._store = store
         self._bus = bus
+        self._emotion_model = emotion_model
         super().__init__(bus, pool, TOPOLOGY)
 
     async def build(self) -> ContentAnalysis:
         inbox = await Inbox.create(self._store)
-        return ContentAnalysis(self._bus, inbox, PooledSteps(self.pool))
+        return ContentAnalysis(self._bus, inbox, PooledSteps(self.pool, self._emotion_model))
 
 
 def build_analysis(settings: Settings, store: DocumentStore, bus: MessageBus) -> AnalysisService:
-    pool = analysis_pool(settings.analysis_workers, settings.analysis_model_path)
-    return AnalysisService(store, bus, pool)
+    path, prefer = settings.analysis_model_path, settings.analysis_emotion_model
+    pool = analysis_pool(settings.analysis_workers, path, prefer)
+    return AnalysisService(store, bus, pool, model_name(path, prefer))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,6 +1,12 @@
 """Event contracts: the envelope, the topics and a pydantic model per event type."""
 
-from insightbus.common.events.catalog import REGISTRY, UnknownEventType, json_schemas, parse
+from insightbus.common.events.catalog import (
+    REGISTRY,
+    SUPERSEDED,
+    UnknownEventType,
+    json_schemas,
+    parse,
+)
 from insightbus.common.events.envelope import (
     Envelope,
     Event,
@@ -13,6 +19,7 @@ from insightbus.common.events.envelope import (
 
 __all__ = [
     "REGISTRY",
+    "SUPERSEDED",
     "Envelope",
     "Event",
     "EventTooLarge",

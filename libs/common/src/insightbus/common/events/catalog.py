@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from insightbus.common.events.action_items import (
@@ -12,6 +13,7 @@ from insightbus.common.events.action_items import (
 from insightbus.common.events.analysis import (
     ActionItemSuggested,
     AnalysisCompleted,
+    AnalysisCompletedV1,
     AnalysisFailed,
     AnalysisProgressed,
     EmotionDetected,
@@ -53,6 +55,16 @@ EXTERNAL_ONLY: frozenset[str] = frozenset()
 
 REGISTRY: dict[tuple[str, int], type[Event]] = {(e.type, e.version): e for e in EVENT_TYPES}
 
+#: Earlier versions of an event type, still read (a log written before an upgrade holds
+#: them): each is validated with its own schema, then brought up to the current version,
+#: so that a consumer handles one shape. Their schemas stay published.
+SUPERSEDED: dict[tuple[str, int], tuple[type[Event], Callable[[Any], Event]]] = {
+    (AnalysisCompletedV1.type, AnalysisCompletedV1.version): (
+        AnalysisCompletedV1,
+        AnalysisCompletedV1.upcast,
+    ),
+}
+
 
 class UnknownEventType(LookupError):
     pass
@@ -60,18 +72,25 @@ class UnknownEventType(LookupError):
 
 def parse(envelope: Envelope) -> Event:
     """The typed payload of an envelope; raises on unknown types and invalid data."""
+    key = (envelope.type, envelope.version)
+    if key in SUPERSEDED:
+        earlier, upcast = SUPERSEDED[key]
+        return upcast(earlier.model_validate(envelope.data))
     try:
-        model = REGISTRY[(envelope.type, envelope.version)]
+        model = REGISTRY[key]
     except KeyError:
         raise UnknownEventType(f"{envelope.type} v{envelope.version}") from None
     return model.model_validate(envelope.data)
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """The published schema of each event: ``<type>.v<version>`` -> JSON schema."""
+    """The published schema of each event: ``<type>.v<version>`` -> JSON schema, the
+    earlier versions still read after the current one."""
     schemas: dict[str, dict[str, Any]] = {}
-    for event in EVENT_TYPES:
-        schema = event.model_json_schema()
-        schema["x-topic"] = event.topic
-        schemas[f"{event.type}.v{event.version}"] = schema
+    for current in EVENT_TYPES:
+        earlier = [e for e, _ in SUPERSEDED.values() if e.type == current.type]
+        for event in (current, *sorted(earlier, key=lambda e: -e.version)):
+            schema = event.model_json_schema()
+            schema["x-topic"] = event.topic
+            schemas[f"{event.type}.v{event.version}"] = schema
     return schemas

@@ -67,6 +67,7 @@ class AnalysisCompleteData(Message):
     insights: int = Field(ge=0)
     action_items: int = Field(ge=0)
     duration_ms: float = Field(ge=0)
+    model: str = Field(description="the emotion model that ran (see analysis.completed v2)")
 
 
 class AnalysisFailedData(Message):

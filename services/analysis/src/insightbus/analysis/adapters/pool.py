@@ -14,20 +14,24 @@ from insightbus.analysis.domain import (
     Segment,
     Topic,
 )
+from insightbus.analysis.domain.emotions import EmotionModelChoice
 from insightbus.analysis.domain.language import Language
 from insightbus.common.workers import WorkerPool
 
 
-def analysis_pool(workers: int, model_path: Path | None) -> WorkerPool:
+def analysis_pool(
+    workers: int, model_path: Path | None, prefer: EmotionModelChoice = "auto"
+) -> WorkerPool:
     """``workers`` processes (0: a thread), each loading the emotion model once."""
-    return WorkerPool(workers, steps.load_model, (model_path,), name="analysis")
+    return WorkerPool(workers, steps.load_model, (model_path, prefer), name="analysis")
 
 
 class PooledSteps:
     """Every CPU-bound step off the event loop, in the pool's workers."""
 
-    def __init__(self, pool: WorkerPool) -> None:
+    def __init__(self, pool: WorkerPool, emotion_model: str) -> None:
         self._pool = pool
+        self.emotion_model = emotion_model
 
     async def language(self, blocks: Sequence[Block]) -> Language:
         return await self._pool.run(steps.language_of, blocks)

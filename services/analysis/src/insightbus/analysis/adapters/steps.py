@@ -23,21 +23,24 @@ from insightbus.analysis.domain import (
     segment_blocks,
     suggest_action_items,
 )
+from insightbus.analysis.domain.emotions import EmotionModelChoice
 from insightbus.analysis.domain.language import Language, identify
 
 _model_path: Path | None = None
+_prefer: EmotionModelChoice = "auto"
 
 
-def load_model(model_path: Path | None) -> None:
-    global _model_path
-    _model_path = model_path
-    model = EmotionModel.load(model_path)
+def load_model(model_path: Path | None, prefer: EmotionModelChoice) -> None:
+    global _model_path, _prefer
+    _model_path, _prefer = model_path, prefer
+    model = EmotionModel.load(model_path, prefer)
     _ = model.word_idf  # computed once here rather than on the first upload
+    model.predict(["warm up"])  # and onnxruntime's first run, which allocates
     identify("warm up")  # and the language model loaded
 
 
 def _model() -> EmotionModel:
-    return EmotionModel.load(_model_path)
+    return EmotionModel.load(_model_path, _prefer)
 
 
 def language_of(blocks: Sequence[Block]) -> Language:

@@ -153,6 +153,7 @@ class ContentAnalysis:
                     insights=len(insights),
                     action_items=len(actions),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    model=self._steps.emotion_model,
                 ),
             ]
         )

@@ -18,6 +18,8 @@ from insightbus.analysis.domain.language import Language
 
 
 class AnalysisSteps(Protocol):
+    emotion_model: str  # the name of the emotion model the steps run
+
     async def language(self, blocks: Sequence[Block]) -> Language: ...
 
     async def segments(self, blocks: Sequence[Block]) -> list[Segment]: ...

@@ -1,4 +1,10 @@
-"""The emotion model (trained on GoEmotions) and emotion detection on segments."""
+"""The emotion model (trained on GoEmotions) and emotion detection on segments.
+
+Two models, one interface: the fine-tuned MiniLM encoder fused with the TF-IDF model
+(``0.8 * encoder + 0.2 * TF-IDF``, with thresholds tuned for the fusion), or the TF-IDF
+model alone, the fallback when the encoder's files are not beside the TF-IDF artifact or
+``prefer`` says ``tfidf``. ``EmotionModel.name`` says which one runs.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import joblib
 import numpy as np
@@ -15,11 +21,15 @@ from numpy.typing import NDArray
 
 from insightbus.analysis.domain.model import Emotion, Segment, excerpt
 from insightbus.analysis.domain.segmentation import split_clauses
+from insightbus.common.onnx_text import OnnxTextModel
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "emotions.joblib"
+ENCODER_FILE, TOKENIZER_FILE = "emotions-encoder.onnx", "emotions-tokenizer.json"
 NEUTRAL = "neutral"
+TFIDF, FUSED = "tfidf-logreg", "minilm-l6-goemotions+tfidf"
+EmotionModelChoice = Literal["auto", "tfidf"]
 
-_cache: dict[Path, EmotionModel] = {}
+_cache: dict[tuple[Path, str], EmotionModel] = {}
 _cache_lock = threading.Lock()
 
 
@@ -28,22 +38,46 @@ class EmotionModel:
     labels: tuple[str, ...]
     thresholds: NDArray[np.float64]
     pipeline: Any  # a fitted scikit-learn Pipeline
+    encoder: OnnxTextModel | None = None  # outputs "probabilities", one per label
+    encoder_weight: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return FUSED if self.encoder is not None else TFIDF
 
     @classmethod
-    def load(cls, path: Path | None = None) -> EmotionModel:
-        """Loaded once per path and shared: the artifact is read-only after training."""
+    def load(cls, path: Path | None = None, prefer: EmotionModelChoice = "auto") -> EmotionModel:
+        """Loaded once per path and choice, and shared: the artifacts are read-only."""
         path = (path or DEFAULT_PATH).resolve()
         with _cache_lock:
-            if path not in _cache:
-                if not path.is_file():
-                    raise FileNotFoundError(f"no emotion model at {path}")
-                artifact = joblib.load(path)
-                _cache[path] = cls(
-                    labels=tuple(artifact["labels"]),
-                    thresholds=np.asarray(artifact["thresholds"], dtype=np.float64),
-                    pipeline=artifact["pipeline"],
-                )
-            return _cache[path]
+            if (path, prefer) not in _cache:
+                _cache[(path, prefer)] = cls._read(path, prefer)
+            return _cache[(path, prefer)]
+
+    @classmethod
+    def _read(cls, path: Path, prefer: EmotionModelChoice) -> EmotionModel:
+        if not path.is_file():
+            raise FileNotFoundError(f"no emotion model at {path}")
+        artifact = joblib.load(path)
+        labels = tuple(artifact["labels"])
+        if model_name(path, prefer) == FUSED:
+            fused = artifact.get("fused")
+            if not fused:
+                raise ValueError(f"{path} has no thresholds for the encoder: run train_emotions.py")
+            return cls(
+                labels=labels,
+                thresholds=np.asarray(fused["thresholds"], dtype=np.float64),
+                pipeline=artifact["pipeline"],
+                encoder=OnnxTextModel(
+                    path.with_name(ENCODER_FILE), path.with_name(TOKENIZER_FILE), "probabilities"
+                ),
+                encoder_weight=float(fused["weight"]),
+            )
+        return cls(
+            labels=labels,
+            thresholds=np.asarray(artifact["thresholds"], dtype=np.float64),
+            pipeline=artifact["pipeline"],
+        )
 
     @cached_property
     def word_idf(self) -> dict[str, float]:
@@ -57,7 +91,11 @@ class EmotionModel:
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
         if not texts:
             return np.zeros((0, len(self.labels)))
-        return np.asarray(self.pipeline.predict_proba(list(texts)), dtype=np.float64)
+        tfidf = np.asarray(self.pipeline.predict_proba(list(texts)), dtype=np.float64)
+        if self.encoder is None:
+            return tfidf
+        w = self.encoder_weight
+        return w * self.encoder.run(texts) + (1 - w) * tfidf
 
     def decide(self, probabilities: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Labels over their tuned threshold; where none is, the most probable label."""
@@ -76,6 +114,14 @@ class EmotionModel:
             labels = [(self.labels[j], float(row[j])) for j in np.flatnonzero(picks)]
             results.append(sorted(labels, key=lambda pair: -pair[1]))
         return results
+
+
+def model_name(path: Path | None = None, prefer: EmotionModelChoice = "auto") -> str:
+    """The model ``EmotionModel.load`` picks for these arguments, known without loading it:
+    the fused one when the encoder's files are beside the TF-IDF artifact."""
+    path = path or DEFAULT_PATH
+    encoder = [path.with_name(ENCODER_FILE), path.with_name(TOKENIZER_FILE)]
+    return FUSED if prefer == "auto" and all(f.is_file() for f in encoder) else TFIDF
 
 
 def detect_emotions(model: EmotionModel, segments: Sequence[Segment]) -> list[Emotion]:

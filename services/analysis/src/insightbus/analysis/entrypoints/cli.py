@@ -33,7 +33,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"insightbus analysis evaluate: {exc}", file=sys.stderr)
         return 2
-    scores = evaluate(model, texts, gold)
+    scores = {"model": model.name, **evaluate(model, texts, gold)}
     if not args.per_label:
         scores.pop("per_label_f1")
     json.dump(scores, sys.stdout, indent=2)

@@ -62,7 +62,9 @@ class AnalysisProjector:
 
     async def completed(self, event: AnalysisCompleted) -> None:
         if await self._owned(event):
-            await self._move(event, "completed", {"progress": 100, "stage": "completed"})
+            await self._move(
+                event, "completed", {"progress": 100, "stage": "completed", "model": event.model}
+            )
 
     async def failed(self, event: AnalysisFailed) -> None:
         if await self._owned(event):

@@ -100,6 +100,7 @@ class Uploads:
                     "progress": 0,
                     "stage": None,
                     "error": None,
+                    "model": None,
                     "analysis_updated_at": now,
                     "updated_at": now,
                 },

@@ -31,6 +31,7 @@ class Session:
     progress: int = 0
     stage: str | None = None
     error: str | None = None
+    model: str | None = None  # the emotion model that analysed it, once completed
     analysis_updated_at: str | None = None
 
     @classmethod
@@ -48,6 +49,7 @@ class Session:
             progress=doc.get("progress") or 0,
             stage=doc.get("stage"),
             error=doc.get("error"),
+            model=doc.get("model"),
             analysis_updated_at=doc.get("analysis_updated_at"),
         )
 
@@ -64,6 +66,7 @@ class Session:
             "progress": self.progress,
             "stage": self.stage,
             "error": self.error,
+            "model": self.model,
             "analysis_updated_at": self.analysis_updated_at,
         }
 
@@ -84,6 +87,7 @@ class Session:
             "progress": self.progress,
             "stage": self.stage,
             "error": self.error,
+            "model": self.model,
             "content_id": self.content_id,
             "updated_at": self.analysis_updated_at,
         }
@@ -96,6 +100,7 @@ class Session:
             "progress": self.progress,
             "stage": self.stage,
             "error": self.error,
+            "model": self.model,
             "analysis_updated_at": self.analysis_updated_at,
             "updated_at": self.updated_at,
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from insightbus.gateway.domain.sessions import AnalysisStatus
 
@@ -14,6 +14,10 @@ class AnalysisStatusOut(BaseModel):
     progress: int
     stage: str | None
     error: str | None
+    model: str | None = Field(
+        description="the emotion model that ran, once completed: 'minilm-l6-goemotions+tfidf' "
+        "or 'tfidf-logreg' (the fallback)"
+    )
     content_id: str | None
     updated_at: str | None
 
