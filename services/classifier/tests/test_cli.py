@@ -107,6 +107,22 @@ def test_the_shipped_model_scores_at_least_93_percent_on_its_holdout() -> None:
     assert result["accuracy"] >= 0.93, result
 
 
+def test_a_model_without_the_encoder_trains_on_tfidf_alone(
+    split: tuple[Path, Path], tmp_path: Path
+) -> None:
+    train, test = split
+    model = tmp_path / "fast"
+    args = ("--data", str(train), "--text-column", "ticket_body", "--label-column", "queue")
+    trained = run("train", *args, "--out", str(model), "--without-encoder")
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads(trained.stdout)["kind"] == "tfidf-logreg"
+    test_args = ("--data", str(test), "--text-column", "ticket_body", "--label-column", "queue")
+    scored = run("evaluate", "--model", str(model), *test_args)
+    assert scored.returncode == 0, scored.stderr
+    result = json.loads(scored.stdout)
+    assert result["model"] == "tfidf-logreg" and result["accuracy"] > 0.8
+
+
 def test_bad_inputs_get_clear_errors(split: tuple[Path, Path], tmp_path: Path) -> None:
     train, _ = split
     wrong_column = run(

@@ -22,6 +22,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         command.add_argument("--label-column", required=True, help="the column with its category")
         if name == "train":
             command.add_argument("--out", type=Path, required=True, help="folder for the model")
+            command.add_argument(
+                "--without-encoder",
+                action="store_true",
+                help="TF-IDF only: about ten times faster per ticket, a point or two less accurate",
+            )
             command.set_defaults(run=_train)
         else:
             command.add_argument(
@@ -44,7 +49,9 @@ def _train(args: argparse.Namespace) -> int:
         from insightbus.classifier.domain.category_model import CategoryModel
 
         started = time.perf_counter()
-        model = CategoryModel.train(texts, labels)
+        model = CategoryModel.train(
+            texts, labels, encoder=None if args.without_encoder else "shipped"
+        )
         seconds = time.perf_counter() - started
         model.save(
             args.out, train_rows=len(texts), training_seconds=round(seconds, 1), data=str(args.data)
