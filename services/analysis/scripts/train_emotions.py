@@ -126,11 +126,16 @@ def main() -> int:
     model = build().fit(fit_texts, fit_gold)
     tune_probabilities = model.predict_proba(tune_texts)
     thresholds = tune_thresholds(tune_probabilities, tune_gold)
-    fused = None
+    fused, fused_meta = None, None
     encoded = encoder_probabilities(tune_texts)
     if encoded is not None:
         weight, candidates, score = tune_fusion(tune_probabilities, encoded, tune_gold)
         fused = {"weight": weight, "thresholds": candidates[weight], "candidates": candidates}
+        fused_meta = {
+            "weight": weight,
+            "thresholds": [round(float(t), 2) for t in candidates[weight]],
+            "tuning_slice_macro_f1": round(score, 4),
+        }
 
     model = build().fit(texts, gold)
     seconds = time.perf_counter() - started
@@ -147,12 +152,7 @@ def main() -> int:
         "train_rows": len(texts),
         "threshold_tuning_rows": len(tune_texts),
         "training_seconds": round(seconds, 1),
-        "fused": fused
-        and {
-            "weight": fused["weight"],
-            "thresholds": [round(float(t), 2) for t in fused["thresholds"]],
-            "tuning_slice_macro_f1": round(score, 4),
-        },
+        "fused": fused_meta,
         "sklearn_version": sklearn.__version__,
         "config": "tfidf word 1-2g + char_wb 2-5g, one-vs-rest logistic regression (C=4, balanced)",
         "data": "GoEmotions train split (Demszky et al., ACL 2020), CC BY 4.0",

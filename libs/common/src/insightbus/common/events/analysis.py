@@ -62,29 +62,29 @@ class ActionItemSuggested(AnalysisEvent):
     speaker: str | None = None
 
 
-class AnalysisCompleted(AnalysisEvent):
-    type = "analysis.completed"
-    version = 2
+class _AnalysisTotals(AnalysisEvent):
+    """What every version of ``analysis.completed`` says."""
+
     emotions: int = Field(ge=0)
     topics: int = Field(ge=0)
     insights: int = Field(ge=0)
     action_items: int = Field(ge=0)
     duration_ms: float = Field(ge=0)
+
+
+class AnalysisCompleted(_AnalysisTotals):
+    type = "analysis.completed"
+    version = 2
     model: str = Field(
         description="the emotion model that ran: 'minilm-l6-goemotions+tfidf' (the fine-tuned "
         "encoder fused with TF-IDF) or 'tfidf-logreg' (TF-IDF alone, the fallback)"
     )
 
 
-class AnalysisCompletedV1(AnalysisEvent):
+class AnalysisCompletedV1(_AnalysisTotals):
     """``analysis.completed`` as published before the encoder: still read, as version 2."""
 
     type = "analysis.completed"
-    emotions: int = Field(ge=0)
-    topics: int = Field(ge=0)
-    insights: int = Field(ge=0)
-    action_items: int = Field(ge=0)
-    duration_ms: float = Field(ge=0)
 
     def upcast(self) -> AnalysisCompleted:
         return AnalysisCompleted(**self.model_dump(), model="tfidf-logreg")  # v1's only model
