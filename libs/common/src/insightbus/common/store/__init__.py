@@ -1,6 +1,7 @@
 """The document-store port and its adapters."""
 
 from insightbus.common.store.port import (
+    EXPIRE_AT,
     Collection,
     Document,
     DocumentStore,
@@ -8,6 +9,17 @@ from insightbus.common.store.port import (
     Filter,
     Index,
     Sort,
+    expiry_index,
 )
 
-__all__ = ["Collection", "Document", "DocumentStore", "DuplicateKey", "Filter", "Index", "Sort"]
+__all__ = [
+    "EXPIRE_AT",
+    "Collection",
+    "Document",
+    "DocumentStore",
+    "DuplicateKey",
+    "Filter",
+    "Index",
+    "Sort",
+    "expiry_index",
+]

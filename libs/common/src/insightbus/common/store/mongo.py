@@ -1,7 +1,8 @@
 """The MongoDB document store (PyMongo's native async API), for the distributed mode.
 
 Documents keep their ``id`` as MongoDB's ``_id``; filters already are MongoDB's, except
-that ``id`` is spelled ``_id``.
+that ``id`` is spelled ``_id``. A TTL index is MongoDB's own (``expireAfterSeconds``): the
+server's TTL monitor deletes what has expired, about once a minute.
 """
 
 from __future__ import annotations
@@ -11,9 +12,21 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
 
-from insightbus.common.store.port import Document, DuplicateKey, Filter, Index, Sort
+from insightbus.common.store.port import (
+    Document,
+    DuplicateKey,
+    Filter,
+    Index,
+    Sort,
+    expiry_value,
+    ttl_fields,
+)
+
+# An index of that name exists with other options (here: another expireAfterSeconds).
+_INDEX_CONFLICTS = {85, 86}
 
 
 def _query(filter: Filter | None) -> dict[str, Any]:
@@ -22,7 +35,7 @@ def _query(filter: Filter | None) -> dict[str, Any]:
     return {("_id" if k == "id" else k): v for k, v in filter.items()}
 
 
-def _to_mongo(doc: Document) -> dict[str, Any]:
+def _to_mongo(doc: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in doc.items() if k != "id"}
     out["_id"] = doc["id"]
     return out
@@ -40,18 +53,30 @@ def _clashes_on_id(error: Mapping[str, Any]) -> bool:
 
 
 class MongoCollection:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(
+        self, collection: AsyncCollection[dict[str, Any]], expiring: frozenset[str] = frozenset()
+    ) -> None:
         self._c = collection
+        self._expiring = expiring
+
+    def _checked(self, doc: Mapping[str, Any]) -> Mapping[str, Any]:
+        """TTL fields hold aware datetimes, as the SQLite store insists too (MongoDB would
+        keep anything and silently never expire it)."""
+        for field in self._expiring & doc.keys():
+            expiry_value(field, doc[field])
+        return doc
 
     async def insert(self, doc: Document) -> None:
         try:
-            await self._c.insert_one(_to_mongo(doc))
+            await self._c.insert_one(_to_mongo(self._checked(doc)))
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
 
     async def replace(self, doc: Document) -> None:
         try:
-            await self._c.replace_one({"_id": doc["id"]}, _to_mongo(doc), upsert=True)
+            await self._c.replace_one(
+                {"_id": doc["id"]}, _to_mongo(self._checked(doc)), upsert=True
+            )
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
 
@@ -60,7 +85,10 @@ class MongoCollection:
             return
         try:
             await self._c.bulk_write(
-                [ReplaceOne({"_id": d["id"]}, _to_mongo(d), upsert=True) for d in docs]
+                [
+                    ReplaceOne({"_id": d["id"]}, _to_mongo(self._checked(d)), upsert=True)
+                    for d in docs
+                ]
             )
         except BulkWriteError as exc:
             raise DuplicateKey(str(exc.details.get("writeErrors", exc))) from exc
@@ -70,7 +98,7 @@ class MongoCollection:
             return set()
         ids = [d["id"] for d in docs]
         try:
-            await self._c.insert_many([_to_mongo(d) for d in docs], ordered=False)
+            await self._c.insert_many([_to_mongo(self._checked(d)) for d in docs], ordered=False)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
             skipped = {e["index"] for e in errors if _clashes_on_id(e)}
@@ -110,6 +138,7 @@ class MongoCollection:
             raise ValueError("id cannot change")
         if not changes:
             return await self.count(filter)
+        self._checked(changes)
         try:
             result = await self._c.update_many(_query(filter), {"$set": dict(changes)})
         except DuplicateKeyError as exc:
@@ -150,11 +179,32 @@ class MongoStore:
     async def collection(self, name: str, indexes: Sequence[Index] = ()) -> MongoCollection:
         if self._client is None:
             raise RuntimeError("store not started")
-        collection = self._client[self._database][name]
+        database = self._client[self._database]
+        collection = database[name]
         for index in indexes:
+            if index.ttl_s is not None:
+                await _ttl_index(database, name, index.fields[0], index.ttl_s)
+                continue
             await collection.create_index(
                 [(f, ASCENDING) for f in index.fields],
                 unique=index.unique,
                 name="__".join(index.fields) + ("__unique" if index.unique else ""),
             )
-        return MongoCollection(collection)
+        return MongoCollection(collection, ttl_fields(indexes))
+
+
+async def _ttl_index(
+    database: AsyncDatabase[dict[str, Any]], name: str, field: str, ttl_s: int
+) -> None:
+    index_name = f"{field}__ttl"
+    try:
+        await database[name].create_index(
+            [(field, ASCENDING)], name=index_name, expireAfterSeconds=ttl_s
+        )
+    except OperationFailure as exc:
+        if exc.code not in _INDEX_CONFLICTS:
+            raise
+        # It exists with another TTL: change it in place (no rebuild).
+        await database.command(
+            "collMod", name, index={"name": index_name, "expireAfterSeconds": ttl_s}
+        )

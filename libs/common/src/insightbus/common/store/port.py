@@ -5,6 +5,18 @@ learn which one they run on. Filters are a small subset of MongoDB's query langu
 ``{"field": value}`` for equality (dotted paths reach into nested documents) and
 ``{"field": {"$gt" | "$gte" | "$lt" | "$lte" | "$ne" | "$in": value}}``.
 
+Expiry (a TTL index, ``Index((field,), ttl_s=N)``): a document *expires* ``N`` seconds
+after the time in ``field``, which holds a timezone-aware ``datetime`` (read back in UTC, to
+the millisecond, as MongoDB keeps it) or nothing (``None`` or absent: it never expires).
+``EXPIRE_AT`` with ``ttl_s=0`` (``expiry_index()``) is the usual form: each document carries
+the moment it may go, and one without it (a job still running) stays.
+
+What the port promises is MongoDB's: an expired document is deleted *eventually*, by a pass
+that runs about once a minute (MongoDB's TTL monitor every 60 s, later under load; the SQLite
+adapter's purge task every ``purge_interval_s``). Until then it is an ordinary document:
+found, counted, and in the way of an insert with its id. So no reader relies on an expired
+document being gone; one that must not see it filters on the field itself.
+
 The contract is checked for every adapter by ``libs/common/tests/contract/test_store.py``.
 """
 
@@ -12,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 Document = dict[str, Any]
@@ -23,10 +36,42 @@ class DuplicateKey(Exception):
     """An insert collided with an existing id or a unique index."""
 
 
+EXPIRE_AT = "expire_at"
+
+
 @dataclass(frozen=True)
 class Index:
     fields: tuple[str, ...]
     unique: bool = False
+    # A TTL index (one top-level field): documents expire this long after its time.
+    ttl_s: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.ttl_s is not None and (len(self.fields) != 1 or "." in self.fields[0]):
+            raise ValueError("a TTL index is on one top-level field")
+        if self.ttl_s is not None and self.ttl_s < 0:
+            raise ValueError("ttl_s must not be negative")
+
+
+def expiry_index(field: str = EXPIRE_AT) -> Index:
+    """Documents go once the time in ``field`` has passed (and never without one)."""
+    return Index((field,), ttl_s=0)
+
+
+def ttl_fields(indexes: Sequence[Index]) -> frozenset[str]:
+    """The fields that hold expiry times, which both adapters check on every write."""
+    return frozenset(i.fields[0] for i in indexes if i.ttl_s is not None)
+
+
+def expiry_value(field: str, value: Any) -> datetime | None:
+    """``value`` checked as the content of a TTL field: an aware datetime, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise TypeError(f"{field!r} holds an expiry time: give a datetime, not {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{field!r} holds an expiry time: give a timezone-aware datetime")
+    return value
 
 
 class Collection(Protocol):
@@ -79,4 +124,5 @@ class DocumentStore(Protocol):
     async def healthy(self) -> bool: ...
 
     async def collection(self, name: str, indexes: Sequence[Index] = ()) -> Collection:
-        """The named collection, created with its indexes if missing."""
+        """The named collection, created with its indexes if missing. A TTL index takes the
+        ``ttl_s`` given here, also when it existed with another."""

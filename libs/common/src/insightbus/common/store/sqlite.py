@@ -8,23 +8,61 @@ indexed read or a single-row write takes microseconds and never waits for the di
 (only checkpoints fsync); handing each one to a thread, as aiosqlite does, costs ten
 times the work itself and halved the gateway's request rate (bench/RESULTS.md).
 Queries here are all bounded (by id, by index, or with a limit).
+
+Expiry (TTL indexes, see ``port.py``): a TTL field is kept as integer milliseconds since the
+epoch (so SQL compares it as a number; reads give the datetime back), the TTL indexes are
+recorded in the file (table ``_expiry``), and a task deletes what has expired every
+``purge_interval_s``, in chunks, then gives the freed pages back to the file system: a file
+created by this version has ``auto_vacuum=INCREMENTAL`` (SQLite allows it only before the
+first table; an older file reuses its free pages instead, so it stays at its high-water mark).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from insightbus.common.sqlite_transaction import transaction
-from insightbus.common.store.port import Document, DuplicateKey, Filter, Index, Sort
+from insightbus.common.store.port import (
+    Document,
+    DuplicateKey,
+    Filter,
+    Index,
+    Sort,
+    expiry_value,
+)
+
+log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _OPERATORS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<=", "$ne": "IS NOT"}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+_PURGE_CHUNK = 1000  # rows per DELETE: a purge shares the event loop with requests
+_VACUUM_PAGES = 4096  # pages given back per purge at most (16 MiB of 4 KiB pages)
+# After a checkpoint the WAL is cut back to this, not left at its largest.
+JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
+
+
+def _to_ms(field: str, value: Any) -> int | None:
+    """A TTL field's time as stored: milliseconds, floored as MongoDB's BSON dates are."""
+    checked = expiry_value(field, value)
+    return None if checked is None else (checked - _EPOCH) // _MS
+
+
+def _from_ms(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _EPOCH + value * _MS
+    return value
 
 
 def _field(path: str) -> str:
@@ -40,13 +78,17 @@ def _param(value: Any) -> Any:
     return value
 
 
-def _where(filter: Filter | None) -> tuple[str, list[Any]]:
+def _where(filter: Filter | None, expiring: frozenset[str] = frozenset()) -> tuple[str, list[Any]]:
     if not filter:
         return "", []
     clauses: list[str] = []
     params: list[Any] = []
     for path, condition in filter.items():
         column = "id" if path == "id" else _field(path)
+
+        def param(value: Any, path: str = path) -> Any:
+            return _to_ms(path, value) if path in expiring else _param(value)
+
         if isinstance(condition, Mapping):
             for op, value in condition.items():
                 if op == "$in":
@@ -55,30 +97,45 @@ def _where(filter: Filter | None) -> tuple[str, list[Any]]:
                         clauses.append("0")
                         continue
                     clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-                    params.extend(_param(v) for v in values)
+                    params.extend(param(v) for v in values)
                 elif op in _OPERATORS:
                     clauses.append(f"{column} {_OPERATORS[op]} ?")
-                    params.append(_param(value))
+                    params.append(param(value))
                 else:
                     raise ValueError(f"unsupported operator: {op}")
         elif condition is None:
             clauses.append(f"{column} IS NULL")
         else:
             clauses.append(f"{column} = ?")  # "=" (not IS) lets SQLite use the indexes
-            params.append(_param(condition))
+            params.append(param(condition))
     return " WHERE " + " AND ".join(clauses), params
 
 
 class SqliteCollection:
-    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, name: str, expiring: frozenset[str] = frozenset()
+    ) -> None:
         self._db = db
         self._table = f'"c_{name}"'
+        self.expiring = expiring  # its TTL fields
+
+    def _dump(self, doc: Document) -> str:
+        if self.expiring:
+            doc = {k: _to_ms(k, v) if k in self.expiring else v for k, v in doc.items()}
+        return json.dumps(doc)
+
+    def _load(self, text: str) -> Document:
+        doc: Document = json.loads(text)
+        for field in self.expiring:
+            if field in doc:
+                doc[field] = _from_ms(doc[field])
+        return doc
 
     async def insert(self, doc: Document) -> None:
         try:
             self._db.execute(
                 f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)",  # noqa: S608
-                (doc["id"], json.dumps(doc)),
+                (doc["id"], self._dump(doc)),
             )
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
@@ -88,7 +145,7 @@ class SqliteCollection:
             self._db.execute(
                 f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"  # noqa: S608
                 " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                (doc["id"], json.dumps(doc)),
+                (doc["id"], self._dump(doc)),
             )
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
@@ -100,7 +157,7 @@ class SqliteCollection:
                 self._db.executemany(
                     f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"  # noqa: S608
                     " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                    [(doc["id"], json.dumps(doc)) for doc in docs],
+                    [(doc["id"], self._dump(doc)) for doc in docs],
                 )
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
@@ -114,7 +171,7 @@ class SqliteCollection:
         try:
             with transaction(self._db):
                 for doc in docs:
-                    if self._db.execute(statement, (doc["id"], json.dumps(doc))).rowcount:
+                    if self._db.execute(statement, (doc["id"], self._dump(doc))).rowcount:
                         inserted.add(doc["id"])
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
@@ -125,7 +182,7 @@ class SqliteCollection:
             f"SELECT doc FROM {self._table} WHERE id = ?",  # noqa: S608
             (id,),
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return self._load(row[0]) if row else None
 
     async def find_one(self, filter: Filter) -> Document | None:
         if _by_id_and_plain_fields(filter):
@@ -146,7 +203,7 @@ class SqliteCollection:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Document]:
-        where, params = _where(filter)
+        where, params = _where(filter, self.expiring)
         order = [f"{_field(f)} {'DESC' if d < 0 else 'ASC'}" for f, d in sort if f != "id"]
         order.append("id")  # a stable tie-breaker, so pages never overlap
         sql = f"SELECT doc FROM {self._table}{where} ORDER BY {', '.join(order)}"  # noqa: S608
@@ -154,10 +211,10 @@ class SqliteCollection:
             sql += " LIMIT ? OFFSET ?"
             params += [-1 if limit is None else limit, offset]
         rows = self._db.execute(sql, params).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return [self._load(row[0]) for row in rows]
 
     async def count(self, filter: Filter | None = None) -> int:
-        where, params = _where(filter)
+        where, params = _where(filter, self.expiring)
         sql = f"SELECT COUNT(*) FROM {self._table}{where}"  # noqa: S608
         row = self._db.execute(sql, params).fetchone()
         return int(row[0]) if row else 0
@@ -167,10 +224,10 @@ class SqliteCollection:
             return await self.count(filter)
         if "id" in changes:
             raise ValueError("id cannot change")
-        where, params = _where(filter)
+        where, params = _where(filter, self.expiring)
         sets = ", ".join(f"'$.{_checked(k)}', json(?)" for k in changes)
         sql = f"UPDATE {self._table} SET doc = json_set(doc, {sets}){where}"  # noqa: S608
-        values = [json.dumps(v) for v in changes.values()]
+        values = [json.dumps(_to_ms(k, v) if k in self.expiring else v) for k, v in changes.items()]
         try:
             cursor = self._db.execute(sql, [*values, *params])
         except sqlite3.IntegrityError as exc:
@@ -178,7 +235,7 @@ class SqliteCollection:
         return cursor.rowcount
 
     async def delete(self, filter: Filter) -> int:
-        where, params = _where(filter)
+        where, params = _where(filter, self.expiring)
         cursor = self._db.execute(f"DELETE FROM {self._table}{where}", params)  # noqa: S608
         return cursor.rowcount
 
@@ -199,22 +256,41 @@ def _checked(name: str) -> str:
 class SqliteStore:
     """``path=None`` keeps everything in memory (tests)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, purge_interval_s: float = 60.0) -> None:
         self._path = str(path) if path else ":memory:"
+        self._purge_interval_s = purge_interval_s
         self._db: sqlite3.Connection | None = None
         self._collections: dict[str, SqliteCollection] = {}
+        self._ttl: dict[tuple[str, str], int] = {}  # (collection, field) -> ttl_s
+        self._purging: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         # Autocommit: every statement is its own transaction, as documents are.
-        self._db = sqlite3.connect(self._path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        db = self._db = sqlite3.connect(self._path, isolation_level=None)
+        db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before any table, or it does nothing
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS _expiry"
+            " (collection TEXT, field TEXT, ttl_s INTEGER NOT NULL, PRIMARY KEY (collection, field))"
+        )
+        # Every TTL index of the file, also of collections this process does not open.
+        for name, field, ttl_s in db.execute("SELECT collection, field, ttl_s FROM _expiry"):
+            self._ttl[(name, field)] = int(ttl_s)
+        self._purging = asyncio.create_task(self._purge_periodically(), name="store:purge")
 
     async def close(self) -> None:
+        if self._purging is not None:
+            self._purging.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purging
+            self._purging = None
         if self._db is not None:
             self._db.close()
             self._db = None
         self._collections.clear()
+        self._ttl.clear()
 
     async def healthy(self) -> bool:
         if self._db is None:
@@ -222,8 +298,9 @@ class SqliteStore:
         return self._db.execute("SELECT 1").fetchone() is not None
 
     async def collection(self, name: str, indexes: Sequence[Index] = ()) -> SqliteCollection:
-        if name in self._collections:
-            return self._collections[name]
+        cached = self._collections.get(name)
+        if cached is not None and not indexes:
+            return cached
         db = self._db
         if db is None:
             raise RuntimeError("store not started")
@@ -238,6 +315,62 @@ class SqliteStore:
             db.execute(
                 f'CREATE {unique}INDEX IF NOT EXISTS "{index_name}" ON "c_{name}" ({columns})'
             )
-        collection = SqliteCollection(db, name)
+            if index.ttl_s is not None:
+                field = _checked(index.fields[0])
+                db.execute(
+                    "INSERT INTO _expiry (collection, field, ttl_s) VALUES (?, ?, ?)"
+                    " ON CONFLICT (collection, field) DO UPDATE SET ttl_s = excluded.ttl_s",
+                    (name, field, index.ttl_s),
+                )
+                self._ttl[(name, field)] = index.ttl_s
+        expiring = frozenset(field for (c, field) in self._ttl if c == name)
+        if cached is not None:
+            cached.expiring = expiring
+            return cached
+        collection = SqliteCollection(db, name, expiring)
         self._collections[name] = collection
         return collection
+
+    async def purge_expired(self, now: datetime | None = None) -> int:
+        """Delete what has expired at ``now`` (default: the clock) and give the freed pages
+        back; returns how many documents went. The purge task calls it every
+        ``purge_interval_s``; a test may call it with a clock of its own."""
+        db = self._db
+        if db is None:
+            raise RuntimeError("store not started")
+        now = now or datetime.now(UTC)
+        purged = 0
+        for (name, field), ttl_s in list(self._ttl.items()):
+            cutoff = _to_ms(field, now - timedelta(seconds=ttl_s))
+            # A number below the cutoff: a string, null or absent field never matches.
+            sql = (
+                f'DELETE FROM "c_{name}" WHERE id IN (SELECT id FROM "c_{name}"'  # noqa: S608
+                f" WHERE {_field(field)} < ? LIMIT {_PURGE_CHUNK})"
+            )
+            while True:
+                deleted = db.execute(sql, (cutoff,)).rowcount
+                purged += deleted
+                if deleted < _PURGE_CHUNK:
+                    break
+                await asyncio.sleep(0)  # let requests in between chunks
+        reclaim(db)  # also what an earlier pass left (it gives back so much at a time)
+        return purged
+
+    async def _purge_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self._purge_interval_s)
+            try:
+                purged = await self.purge_expired()
+            except sqlite3.Error:
+                log.exception("purging expired documents failed; will try again")
+                continue
+            if purged:
+                log.debug("expired documents purged", extra={"documents": purged})
+
+
+def reclaim(db: sqlite3.Connection) -> None:
+    """Give free pages back to the file system (a no-op without ``auto_vacuum``)."""
+    free = int(db.execute("PRAGMA freelist_count").fetchone()[0])
+    if free:
+        # executescript steps the pragma to its end; execute() frees one page per step.
+        db.executescript(f"PRAGMA incremental_vacuum({min(free, _VACUUM_PAGES)})")
