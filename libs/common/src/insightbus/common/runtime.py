@@ -119,6 +119,8 @@ def make_bus(settings: Settings) -> MessageBus:
         partitions=settings.bus_partitions,
         max_attempts=settings.bus_max_attempts,
         backoff_s=settings.bus_retry_backoff_s,
+        retention_s=settings.bus_retention_s,
+        prune_interval_s=settings.purge_interval_s,
     )
 
 
@@ -132,7 +134,7 @@ def make_store(settings: Settings, service: str) -> DocumentStore:
         )
     from insightbus.common.store.sqlite import SqliteStore
 
-    return SqliteStore(settings.sqlite_path(service))
+    return SqliteStore(settings.sqlite_path(service), purge_interval_s=settings.purge_interval_s)
 
 
 def create_app(

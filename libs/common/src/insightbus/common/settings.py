@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
@@ -90,6 +90,23 @@ class Settings(BaseSettings):
     # and on-premises receivers use it. Everything else must resolve to public addresses.
     webhook_allowed_hosts: list[str] = Field(default_factory=list)
 
+    # What is kept how long (nothing grows without bound, and nothing still needed goes):
+    # - the embedded bus log: what every group has acknowledged, for bus_retention_s (an
+    #   envelope a group has not acknowledged stays, however old);
+    # - the ids of handled envelopes (inboxes), for inbox_retention_s: at least as long as
+    #   the log keeps an envelope, so a group that reads the log again finds them;
+    # - webhook deliveries and ticket jobs, for their retention once they have ended (one
+    #   still pending or running never goes);
+    # - spent upload nonces and refresh tokens until they could no longer be accepted
+    #   (2 x signature_tolerance_s, the token's expiry): no setting of their own.
+    # SQLite purges every purge_interval_s (so does the bus log); MongoDB's TTL monitor
+    # runs every 60 s on its own.
+    bus_retention_s: float = Field(default=7 * 24 * 3600, gt=0)
+    inbox_retention_s: float = Field(default=14 * 24 * 3600, gt=0)
+    webhook_delivery_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
+    ticket_job_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
+    purge_interval_s: float = Field(default=60, gt=0)
+
     rate_limit_per_minute: int = Field(default=100, ge=1)
     # Web pages on these origins ("https://app.example.com") may call the API with
     # credentials (CORS). None by default: same-origin only.
@@ -108,6 +125,16 @@ class Settings(BaseSettings):
                     f"{origin!r} is not an origin: give scheme://host[:port], no path, no '*'"
                 )
         return [origin.lower() for origin in origins]
+
+    @model_validator(mode="after")
+    def _inbox_outlives_the_log(self) -> Settings:
+        # An id forgotten while the log still holds its envelope lets a reread handle it twice.
+        if self.inbox_retention_s < self.bus_retention_s:
+            raise ValueError(
+                f"inbox_retention_s ({self.inbox_retention_s}) must be at least"
+                f" bus_retention_s ({self.bus_retention_s})"
+            )
+        return self
 
     @cached_property
     def resolved_data_dir(self) -> Path:

@@ -3,7 +3,11 @@
 The contract (checked for every adapter by ``libs/common/tests/contract/test_bus.py``):
 - ``publish`` returns once the bus has durably accepted the envelope.
 - Every consumer group receives every envelope published to its topics, at least once,
-  including envelopes published before the group first subscribed.
+  including envelopes published before the group first subscribed, as far as the bus
+  still holds them: a log is bounded by its retention. The embedded bus drops only what
+  every group reading the topic has acknowledged and is older than ``bus_retention_s``
+  (7 days), so a group new to a topic gets that much of its past; Kafka keeps what the
+  topic's ``retention.ms`` keeps (7 days by default), acknowledged or not.
 - Envelopes with the same key reach a group in the order they were published.
 - An envelope is acknowledged only after its handler returned. A handler that raises is
   retried (``max_attempts`` in all); then the envelope goes to ``<topic>.dlq`` with the

@@ -13,8 +13,9 @@ Expiry (TTL indexes, see ``port.py``): a TTL field is kept as integer millisecon
 epoch (so SQL compares it as a number; reads give the datetime back), the TTL indexes are
 recorded in the file (table ``_expiry``), and a task deletes what has expired every
 ``purge_interval_s``, in chunks, then gives the freed pages back to the file system: a file
-created by this version has ``auto_vacuum=INCREMENTAL`` (SQLite allows it only before the
-first table; an older file reuses its free pages instead, so it stays at its high-water mark).
+created by this version has ``auto_vacuum=INCREMENTAL`` (``sqlite_files``); an older one is
+left as it is (a VACUUM of a service's whole data at start is not worth it) and reuses its
+free pages instead, so it stays at its high-water mark.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from insightbus.common import sqlite_files
 from insightbus.common.sqlite_transaction import transaction
 from insightbus.common.store.port import (
     Document,
@@ -48,9 +50,6 @@ _OPERATORS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<=", "$ne": "IS NOT
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
 _PURGE_CHUNK = 1000  # rows per DELETE: a purge shares the event loop with requests
-_VACUUM_PAGES = 4096  # pages given back per purge at most (16 MiB of 4 KiB pages)
-# After a checkpoint the WAL is cut back to this, not left at its largest.
-JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
 
 
 def _to_ms(field: str, value: Any) -> int | None:
@@ -266,11 +265,7 @@ class SqliteStore:
 
     async def start(self) -> None:
         # Autocommit: every statement is its own transaction, as documents are.
-        db = self._db = sqlite3.connect(self._path, isolation_level=None)
-        db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before any table, or it does nothing
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
+        db = self._db = sqlite_files.connect(self._path)
         db.execute(
             "CREATE TABLE IF NOT EXISTS _expiry"
             " (collection TEXT, field TEXT, ttl_s INTEGER NOT NULL, PRIMARY KEY (collection, field))"
@@ -353,7 +348,7 @@ class SqliteStore:
                 if deleted < _PURGE_CHUNK:
                     break
                 await asyncio.sleep(0)  # let requests in between chunks
-        reclaim(db)  # also what an earlier pass left (it gives back so much at a time)
+        sqlite_files.reclaim(db)  # also what an earlier pass left (it gives back so much)
         return purged
 
     async def _purge_periodically(self) -> None:
@@ -366,11 +361,3 @@ class SqliteStore:
                 continue
             if purged:
                 log.debug("expired documents purged", extra={"documents": purged})
-
-
-def reclaim(db: sqlite3.Connection) -> None:
-    """Give free pages back to the file system (a no-op without ``auto_vacuum``)."""
-    free = int(db.execute("PRAGMA freelist_count").fetchone()[0])
-    if free:
-        # executescript steps the pragma to its end; execute() frees one page per step.
-        db.executescript(f"PRAGMA incremental_vacuum({min(free, _VACUUM_PAGES)})")
