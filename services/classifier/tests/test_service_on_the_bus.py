@@ -239,6 +239,20 @@ async def test_a_redelivered_job_is_not_classified_twice(start: Callable[..., An
     assert all(e.key == sentinel for e in out[len(first) :])
 
 
+async def test_an_ended_job_is_kept_for_the_job_retention_then_forgotten(
+    start: Callable[..., Any],
+) -> None:
+    bus, store, recorder = await start()
+    await bus.publish(topics.TICKETS, Envelope.wrap(submitted(requests_job()), source="gateway"))
+    await until_done(recorder)
+    jobs = await store.collection("jobs")
+    retention = timedelta(seconds=Settings().ticket_job_retention_s)
+    await store.purge_expired(datetime.now(UTC) + retention - timedelta(hours=1))
+    assert [j["status"] for j in await jobs.find()] == ["completed"]
+    await store.purge_expired(datetime.now(UTC) + retention + timedelta(hours=1))
+    assert await jobs.count() == 0
+
+
 async def test_an_outcome_recorded_before_a_crash_is_published_as_recorded(
     start: Callable[..., Any],
 ) -> None:

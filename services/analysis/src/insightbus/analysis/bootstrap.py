@@ -23,22 +23,31 @@ class AnalysisService(PooledService[ContentAnalysis]):
     name = "analysis"
 
     def __init__(
-        self, store: DocumentStore, bus: MessageBus, pool: WorkerPool, emotion_model: str
+        self,
+        store: DocumentStore,
+        bus: MessageBus,
+        pool: WorkerPool,
+        emotion_model: str,
+        *,
+        inbox_retention_s: float,
     ) -> None:
         self._store = store
         self._bus = bus
         self._emotion_model = emotion_model
+        self._inbox_retention_s = inbox_retention_s
         super().__init__(bus, pool, TOPOLOGY)
 
     async def build(self) -> ContentAnalysis:
-        inbox = await Inbox.create(self._store)
+        inbox = await Inbox.create(self._store, retention_s=self._inbox_retention_s)
         return ContentAnalysis(self._bus, inbox, PooledSteps(self.pool, self._emotion_model))
 
 
 def build_analysis(settings: Settings, store: DocumentStore, bus: MessageBus) -> AnalysisService:
     path, prefer = settings.analysis_model_path, settings.analysis_emotion_model
     pool = analysis_pool(settings.analysis_workers, path, prefer)
-    return AnalysisService(store, bus, pool, model_name(path, prefer))
+    return AnalysisService(
+        store, bus, pool, model_name(path, prefer), inbox_retention_s=settings.inbox_retention_s
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

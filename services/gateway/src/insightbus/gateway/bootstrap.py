@@ -89,6 +89,11 @@ class GatewayService:
     async def start(self) -> None:
         settings = self._settings
         db = await GatewayCollections.open(self._store)
+        await db.expire_older(
+            refresh_tokens_s=settings.refresh_token_ttl_s,
+            nonces_s=2 * settings.signature_tolerance_s,
+            ticket_jobs_s=settings.ticket_job_retention_s,
+        )
         outbox = await Outbox.create(self._store, self._bus, source=SOURCE)
         uow = UnitOfWork(outbox)
         views = AnalysisViews(db.emotions, db.topics, db.insights)
@@ -119,9 +124,14 @@ class GatewayService:
                 ticket_requests,
             ),
             analysis_projector=AnalysisProjector(
-                db.sessions, views, action_items, await Inbox.create(self._store)
+                db.sessions,
+                views,
+                action_items,
+                await Inbox.create(self._store, retention_s=settings.inbox_retention_s),
             ),
-            ticket_projector=TicketJobProjector(db.ticket_jobs),
+            ticket_projector=TicketJobProjector(
+                db.ticket_jobs, retention_s=settings.ticket_job_retention_s
+            ),
         )
         self._gateway = gateway
         for app in self._apps:

@@ -70,7 +70,7 @@ class NotifierService:
         settings, store = self._settings, self._store
         ownership = Ownership(await store.collection("session_owners"))
         log = EventLog(await store.collection("session_messages", [Index(("session_id", "seq"))]))
-        webhooks = await WebhookStore.open(store)
+        webhooks = await WebhookStore.open(store, retention_s=settings.webhook_delivery_retention_s)
         worker = DeliveryWorker(
             webhooks,
             Sender(settings.webhook_allowed_hosts, settings.webhook_timeout_s),
@@ -78,6 +78,7 @@ class NotifierService:
                 schedule=tuple(settings.webhook_retry_schedule_s),
                 timeout_s=settings.webhook_timeout_s,
                 disable_after_s=settings.webhook_disable_after_s,
+                retention_s=settings.webhook_delivery_retention_s,
             ),
             notify=self._users.notify,
         )
@@ -92,7 +93,9 @@ class NotifierService:
                 log,
                 self._sessions,
                 self._users,
-                told=Inbox(await store.collection("ticket_messages_sent")),
+                told=await Inbox.create(
+                    store, name="ticket_messages_sent", retention_s=settings.inbox_retention_s
+                ),
                 webhooks=WebhookFanout(webhooks, worker.wake),
             ),
             webhooks=Webhooks(

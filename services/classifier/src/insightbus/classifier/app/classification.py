@@ -3,7 +3,8 @@
 Each job is a document in the service's ``jobs`` collection (pending, processing, completed or
 failed, with its progress), so it is tracked to its end. Events go through the outbox, with
 ids derived from the job id, so a job run again after a crash re-emits the same envelopes and
-consumers drop the duplicates. The outcome is decided once: it is written into the job before
+consumers drop the duplicates. A job that has ended expires ``job_retention_s`` later (a
+running one never does). The outcome is decided once: it is written into the job before
 it is handed to the outbox, and a redelivery of a job that has an outcome hands that same
 outcome over (if it had not been yet) instead of classifying again; the inbox makes a
 redelivery after success a no-op.
@@ -33,7 +34,8 @@ from insightbus.common.events.tickets import (
 )
 from insightbus.common.idempotency import Inbox
 from insightbus.common.outbox import Outbox
-from insightbus.common.store import Collection
+from insightbus.common.retention import expires_after
+from insightbus.common.store import EXPIRE_AT, Collection
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ MAX_PROGRESS_EVENTS = 20
 MIN_CHUNK = 250  # below this, a chunk's fixed costs outweigh a finer progress bar
 _IDS = uuid.UUID("0d6f4a52-9e1b-4c0b-8f3e-2b7c5a1e9d34")
 _PRIORITIES: tuple[Priority, ...] = ("critical", "high", "medium", "low")
+ENDED = ("completed", "failed")
 
 
 def stable_id(job_id: str, kind: str, index: int = 0) -> str:
@@ -64,12 +67,14 @@ class TicketClassification:
         classifier: Classifier,
         *,
         max_rows: int,
+        job_retention_s: float,
     ) -> None:
         self._jobs = jobs
         self._outbox = outbox
         self._inbox = inbox
         self._classifier = classifier
         self._max_rows = max_rows
+        self._job_retention_s = job_retention_s
 
     async def tickets_submitted(self, envelope: Envelope, job: TicketsSubmitted) -> None:
         """Classify the job once: a redelivery after success is a no-op."""
@@ -81,7 +86,7 @@ class TicketClassification:
     async def run(self, envelope: Envelope, job: TicketsSubmitted) -> None:
         job_id = job.session_id
         found = await self._jobs.get(job_id)
-        if found is not None and found["status"] in ("completed", "failed"):
+        if found is not None and found["status"] in ENDED:
             # Decided before (a redelivery, perhaps after a crash): hand the same outcome over.
             await self._hand_over(found)
             return
@@ -220,9 +225,11 @@ class TicketClassification:
             correlation_id=cause.correlation_id,
             id=stable_id(event.key(), "outcome"),
         )
+        now = utcnow()
         changes: dict[str, Any] = {
             "status": status,
-            "finished_at": utcnow().isoformat(),
+            "finished_at": now.isoformat(),
+            EXPIRE_AT: expires_after(self._job_retention_s, now),
             "outcome": outcome.model_dump(mode="json"),
             **summary,
         }

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
 from insightbus.common.errors import Conflict, Unauthenticated
 from insightbus.common.events import new_id, utcnow
-from insightbus.common.store import Collection, DuplicateKey
+from insightbus.common.store import EXPIRE_AT, Collection, DuplicateKey
 from insightbus.gateway.app.ports import PasswordHasher
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ class Accounts:
                 "user_id": user_id,
                 "state": ACTIVE,
                 "expires_at": claims.expires_at,
+                # Kept while the token verifies, so a spent one coming back is caught.
+                EXPIRE_AT: datetime.fromtimestamp(claims.expires_at, UTC),
             }
         )
         return TokenPair(

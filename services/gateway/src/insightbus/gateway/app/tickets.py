@@ -14,13 +14,14 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from insightbus.common.errors import Conflict, NotFound, TooLarge, Unauthenticated
 from insightbus.common.events import EventTooLarge, ensure_fits, new_id, utcnow
 from insightbus.common.events.tickets import TicketsSubmitted
-from insightbus.common.store import Collection, DuplicateKey
+from insightbus.common.retention import expires_after
+from insightbus.common.store import EXPIRE_AT, Collection, DuplicateKey
 from insightbus.common.unit_of_work import Change, UnitOfWork
 from insightbus.common.urls import require_public_url
 from insightbus.common.web.dependencies import PageParams
@@ -204,12 +205,10 @@ class TicketJobs:
 
     async def _spend_nonce(self, change: Change, user_id: str, nonce: str, now: datetime) -> None:
         # A nonce only needs remembering while its timestamp is acceptable; twice that
-        # leaves room for clock skew.
-        keep = timedelta(seconds=2 * self._limits.tolerance_s)
-        await self._nonces.delete({"expires_at": {"$lt": now.isoformat()}})
+        # leaves room for clock skew. It then expires (a TTL index); until the store has
+        # deleted it, it still refuses its nonce, which errs on the safe side.
+        expire_at = expires_after(2 * self._limits.tolerance_s, now)
         try:
-            await change.insert(
-                self._nonces, {"id": f"{user_id}:{nonce}", "expires_at": (now + keep).isoformat()}
-            )
+            await change.insert(self._nonces, {"id": f"{user_id}:{nonce}", EXPIRE_AT: expire_at})
         except DuplicateKey:
             raise NonceReused from None

@@ -22,7 +22,8 @@ from typing import Any
 from prometheus_client import Counter
 
 from insightbus.common.events import new_id
-from insightbus.common.store import Document
+from insightbus.common.retention import expires_after
+from insightbus.common.store import EXPIRE_AT, Document
 from insightbus.notifier.adapters.sender import Attempt, Sender
 from insightbus.notifier.adapters.webhook_store import WebhookStore
 from insightbus.notifier.domain import signing
@@ -45,6 +46,7 @@ class WorkerPolicy:
     timeout_s: float
     disable_after_s: float
     concurrency: int = 32
+    retention_s: float = 30 * 24 * 3600  # how long an ended delivery stays in the log
 
 
 @dataclass(frozen=True)
@@ -178,14 +180,17 @@ class DeliveryWorker:
         if not final:
             changes["attempts"] = int(doc.get("attempts", 0)) + 1
             changes["last_attempt_at"] = started
+        ended = expires_after(self._policy.retention_s)
         if attempt.delivered:
             outcome = "delivered"
             changes.update(status="delivered", delivered_at=now, next_attempt_at=None)
+            changes[EXPIRE_AT] = ended
         else:
             delay = None if final or attempt.gone else self._delay(doc, attempt)
             if delay is None:
                 outcome = "failed"
                 changes.update(status="failed", next_attempt_at=None)
+                changes[EXPIRE_AT] = ended
             else:
                 outcome = "retry"
                 retries = int(doc.get("retries", 0)) + 1

@@ -11,7 +11,10 @@ stores compare as numbers.
   ``user_id``, ``event``, ``body`` (the exact bytes signed and sent), ``status``
   (pending, delivered, failed), ``attempts``, ``retries`` (failed attempts since the last
   (re)start, the position in the retry schedule), ``next_attempt_at``, ``lease``, the last
-  attempt's ``response_status`` and ``last_error``, ``created_at``, ``delivered_at``.
+  attempt's ``response_status`` and ``last_error``, ``created_at``, ``delivered_at``, and
+  once it has ended (delivered or failed) ``expire_at``: it expires then (a TTL index, so a
+  datetime, not epoch seconds), ``webhook_delivery_retention_s`` after its end. A pending
+  one has none and stays; a redelivery makes it pending again and takes it away.
 - ``webhook_callback_secrets``: a user's signing keys for job callbacks, ``id`` = user id.
 
 A worker owns a delivery while it holds its ``lease`` (a random token): claiming sets it
@@ -26,9 +29,18 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
-from insightbus.common.store import Collection, Document, DocumentStore, DuplicateKey, Index
+from insightbus.common.retention import expire_unmarked
+from insightbus.common.store import (
+    EXPIRE_AT,
+    Collection,
+    Document,
+    DocumentStore,
+    DuplicateKey,
+    Index,
+    expiry_index,
+)
 from insightbus.notifier.domain import signing
-from insightbus.notifier.domain.webhooks import DeliveryStatus
+from insightbus.notifier.domain.webhooks import ENDED, DeliveryStatus
 
 
 class WebhookStore:
@@ -38,13 +50,20 @@ class WebhookStore:
         self._callbacks = callbacks
 
     @classmethod
-    async def open(cls, store: DocumentStore) -> WebhookStore:
+    async def open(cls, store: DocumentStore, *, retention_s: float) -> WebhookStore:
+        deliveries = await store.collection(
+            "webhook_deliveries",
+            [
+                Index(("status", "next_attempt_at")),
+                Index(("endpoint_id", "created_at")),
+                expiry_index(),
+            ],
+        )
+        # Deliveries that ended before deliveries expired go a retention from now.
+        await expire_unmarked(deliveries, retention_s, {"status": {"$in": list(ENDED)}})
         return cls(
             await store.collection("webhook_endpoints", [Index(("user_id", "created_at"))]),
-            await store.collection(
-                "webhook_deliveries",
-                [Index(("status", "next_attempt_at")), Index(("endpoint_id", "created_at"))],
-            ),
+            deliveries,
             await store.collection("webhook_callback_secrets"),
         )
 
@@ -182,6 +201,12 @@ class WebhookStore:
         """Pending again, due now, with the whole retry schedule ahead (manual redelivery)."""
         changed = await self.deliveries.update(
             {"id": delivery_id, "endpoint_id": endpoint_id},
-            {"status": "pending", "retries": 0, "next_attempt_at": now, "lease": None},
+            {
+                "status": "pending",
+                "retries": 0,
+                "next_attempt_at": now,
+                "lease": None,
+                EXPIRE_AT: None,  # pending again: kept until it ends again
+            },
         )
         return await self.deliveries.get(delivery_id) if changed else None

@@ -25,6 +25,7 @@ WebhookEvent = Literal[
 
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
+ENDED: Final[tuple[DeliveryStatus, ...]] = ("delivered", "failed")  # no attempt follows
 
 _DELIVERY_IDS: Final = uuid.UUID("6f1d2c8e-3b7a-4e59-9a0f-5d2b8c1e7a43")
 _JOB_PRIVATE: Final = {"user_id", "callback_url"}

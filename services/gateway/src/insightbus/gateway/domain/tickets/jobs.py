@@ -6,6 +6,7 @@ from typing import Any, Final
 
 #: Statuses a job can still move on from; completed and failed are final.
 OPEN: Final = ("pending", "processing")
+ENDED: Final = ("completed", "failed")
 
 
 def job_view(doc: dict[str, Any], *, full: bool) -> dict[str, Any]:
