@@ -5,6 +5,14 @@ Used by ``tests/e2e/test_bounded_storage.py`` (a few thousand events, in ``make 
 ``bench/storage.py`` (20,000 and more, figures in ``bench/RESULTS.md``). Each wave uploads
 documents in sessions of their own and waits until every analysis has completed; a sampler
 reads the files every 100 ms meanwhile.
+
+The rule each sample checks is the retention's own, whatever the throughput: an envelope
+goes within a purge interval (plus ``slack_s``: a pass's own time, and the event loop's
+delays on a loaded machine) of being both acknowledged by every group and older than the
+retention, and an inbox id within as long of its expiry. So the log holds what was
+published in the last ``retention_s + purge_s + slack_s``, plus what a group has not
+acknowledged yet; an inbox, the ids of what was handled in the last
+``inbox retention + purge_s + slack_s``.
 """
 
 from __future__ import annotations
@@ -25,14 +33,25 @@ import httpx
 
 DEV = Path(__file__).resolve().parents[2] / "services/analysis/data/goemotions/dev.tsv"
 
-# Short retention, so that a run of seconds shows what a week shows in production.
-RETENTION_ENV = {
-    "INSIGHTBUS_BUS_RETENTION_S": "1",
-    "INSIGHTBUS_INBOX_RETENTION_S": "1",
-    "INSIGHTBUS_PURGE_INTERVAL_S": "0.25",
-    "INSIGHTBUS_ANALYSIS_EMOTION_MODEL": "tfidf",  # the bound does not depend on the model
-    "INSIGHTBUS_LOG_LEVEL": "WARNING",
-}
+
+@dataclass(frozen=True)
+class Retention:
+    """Short, so that a run of seconds shows what a week shows in production."""
+
+    retention_s: float = 0.5  # the bus's and the inboxes'
+    purge_s: float = 0.1
+    slack_s: float = 2.0
+
+    def env(self) -> dict[str, str]:
+        return {
+            "INSIGHTBUS_BUS_RETENTION_S": str(self.retention_s),
+            "INSIGHTBUS_INBOX_RETENTION_S": str(self.retention_s),
+            "INSIGHTBUS_PURGE_INTERVAL_S": str(self.purge_s),
+            "INSIGHTBUS_ANALYSIS_EMOTION_MODEL": "tfidf",  # the bound is not the model's
+            "INSIGHTBUS_LOG_LEVEL": "WARNING",
+        }
+
+
 # Where each service keeps the ids of what it handled (service, collection).
 INBOXES = (
     ("analysis", "inbox"),
@@ -68,14 +87,38 @@ class Sample:
     bus_wal_bytes: int  # bus.db-wal
     inbox_rows: dict[str, int]
     inbox_bytes: dict[str, int]  # the inbox table and its indexes, in pages (dbstat)
+    # Against the rule (see the module's docstring): should be 0 in every sample.
+    stale_envelopes: int = 0
+    stale_ids: dict[str, int] = field(default_factory=dict)
 
 
-def sample(data_dir: Path) -> Sample:
+# The envelopes every group reading their topic has acknowledged (as committed).
+_ACKNOWLEDGED = """
+SELECT offset, at FROM log WHERE offset <= (
+    SELECT MIN(committed) FROM offsets o WHERE o.topic = log.topic AND o.partition = log.partition
+)
+"""
+
+
+def sample(
+    data_dir: Path, rule: Retention | None = None, acked_at: dict[int, float] | None = None
+) -> Sample:
+    """``acked_at``: when earlier samples first saw each envelope acknowledged (updated
+    here), since an envelope may go only once it is acknowledged *and* old enough."""
+    rule = rule or Retention()
+    acked_at = {} if acked_at is None else acked_at
+    now = time.time()
     with contextlib.closing(_read_only(data_dir / "bus.db")) as db:
         rows, body = db.execute(
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM log"
         ).fetchone()
-    inbox_rows, inbox_bytes = {}, {}
+        acknowledged = db.execute(_ACKNOWLEDGED).fetchall()
+    stale = 0
+    for offset, at in acknowledged:
+        since = acked_at.setdefault(int(offset), now)
+        prunable_since = max(since, float(at) + rule.retention_s)
+        stale += now - prunable_since > rule.purge_s + rule.slack_s
+    inbox_rows, inbox_bytes, stale_ids = {}, {}, {}
     for service, name in INBOXES:
         with contextlib.closing(_read_only(data_dir / f"{service}.db")) as db:
             table = f"c_{name}"
@@ -90,15 +133,25 @@ def sample(data_dir: Path) -> Sample:
                     (table,),
                 ).fetchone()[0]
             )
+            expired_before_ms = (now - rule.purge_s - rule.slack_s) * 1000  # stored as ms
+            stale_ids[service] = int(
+                db.execute(
+                    f'SELECT COUNT(*) FROM "{table}"'  # noqa: S608
+                    " WHERE json_extract(doc, '$.expire_at') < ?",
+                    (expired_before_ms,),
+                ).fetchone()[0]
+            )
     wal = data_dir / "bus.db-wal"
     return Sample(
-        at=time.time(),
+        at=now,
         log_rows=int(rows),
         log_body_bytes=int(body),
         bus_db_bytes=(data_dir / "bus.db").stat().st_size,
         bus_wal_bytes=wal.stat().st_size if wal.exists() else 0,
         inbox_rows=inbox_rows,
         inbox_bytes=inbox_bytes,
+        stale_envelopes=int(stale),
+        stale_ids=stale_ids,
     )
 
 
@@ -158,6 +211,10 @@ class Soak:
     def peak_inbox(self, service: str, what: str = "rows") -> int:
         return max(getattr(s, f"inbox_{what}").get(service, 0) for s in self.samples)
 
+    def against_the_rule(self) -> list[Sample]:
+        """The samples that broke the retention rule (see the module's docstring)."""
+        return [s for s in self.samples if s.stale_envelopes or any(s.stale_ids.values())]
+
     @property
     def envelope_bytes(self) -> float:
         """The mean envelope, as the log stores it."""
@@ -171,10 +228,14 @@ class Soak:
 
 
 @contextlib.asynccontextmanager
-async def sampling(data_dir: Path, into: list[Sample], every_s: float = 0.1) -> AsyncIterator[None]:
+async def sampling(
+    data_dir: Path, into: list[Sample], rule: Retention, every_s: float = 0.1
+) -> AsyncIterator[None]:
+    acked_at: dict[int, float] = {}
+
     async def loop() -> None:
         while True:
-            into.append(sample(data_dir))
+            into.append(sample(data_dir, rule, acked_at))
             await asyncio.sleep(every_s)
 
     task = asyncio.create_task(loop())
@@ -184,7 +245,7 @@ async def sampling(data_dir: Path, into: list[Sample], every_s: float = 0.1) -> 
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        into.append(sample(data_dir))
+        into.append(sample(data_dir, rule, acked_at))
 
 
 async def _signed_up(base_url: str) -> httpx.AsyncClient:
@@ -218,15 +279,22 @@ async def _analysed(client: httpx.AsyncClient, text: str) -> None:
 
 
 async def soak(
-    base_url: str, data_dir: Path, *, waves: int, per_wave: int, clients: int = 8
+    base_url: str,
+    data_dir: Path,
+    *,
+    waves: int,
+    per_wave: int,
+    clients: int = 8,
+    rule: Retention | None = None,
 ) -> Soak:
     """``waves`` x ``per_wave`` documents, ``clients`` at a time; returns the samples."""
+    rule = rule or Retention()
     result = Soak()
     docs = documents(waves * per_wave)
     client = await _signed_up(base_url)
     started = time.perf_counter()
     try:
-        async with sampling(data_dir, result.samples):
+        async with sampling(data_dir, result.samples, rule):
             for wave in range(waves):
                 before = sum((await counters(client))[0].values())
                 queue = docs[wave * per_wave : (wave + 1) * per_wave]
