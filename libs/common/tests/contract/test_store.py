@@ -216,6 +216,22 @@ async def test_insert_new_skips_ids_already_stored(people: Collection) -> None:
     assert await people.insert_new([]) == set()
 
 
+async def test_insert_prefix_stops_at_the_first_clash_and_keeps_what_came_before(
+    store: DocumentStore,
+) -> None:
+    log = await store.collection("log", [Index(("stream", "pos"), unique=True)])
+    assert await log.insert_prefix([{"id": "x", "stream": "s", "pos": 2}]) == 1
+    batch = [{"id": f"m{pos}", "stream": "s", "pos": pos} for pos in (1, 2, 3)]
+    assert await log.insert_prefix(batch) == 1  # m2 clashes with x's position
+    assert [d["id"] for d in await log.find({"stream": "s"}, sort=[("pos", 1)])] == ["m1", "x"]
+    # A clash on the id stops it too, and other streams' positions are their own.
+    again = [{"id": "m1", "stream": "t", "pos": 1}, {"id": "t1", "stream": "t", "pos": 1}]
+    assert await log.insert_prefix(again) == 0
+    assert await log.insert_prefix(again[1:]) == 1
+    assert await log.insert_prefix([]) == 0
+    assert await log.count() == 3
+
+
 async def test_insert_new_refuses_a_clash_on_another_unique_index(people: Collection) -> None:
     with pytest.raises(DuplicateKey):
         await people.insert_new([{"id": "h", "email": "b@x.io", "age": 5}])
