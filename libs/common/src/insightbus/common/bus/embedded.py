@@ -87,10 +87,14 @@ class EmbeddedBus:
         topics: Sequence[str],
         handler: Handler,
         batch_handler: BatchHandler | None = None,
+        *,
+        fanout: bool = False,
     ) -> None:
         if self._db is not None:
             raise RuntimeError("subscribe before start")
-        self._subscriptions.append(Subscription(group, tuple(topics), handler, batch_handler))
+        self._subscriptions.append(
+            Subscription(group, tuple(topics), handler, batch_handler, fanout)
+        )
 
     async def start(self) -> None:
         self._stopping = False
@@ -103,9 +107,12 @@ class EmbeddedBus:
                 for partition in range(self._partitions):
                     wakeup = asyncio.Event()
                     self._wakeups[topic].append(wakeup)
+                    # A fan-out subscription starts at the end (now, not when its task
+                    # first runs) and keeps its position in memory.
+                    start = self._end(topic, partition) if sub.fanout else None
                     self._tasks.append(
                         asyncio.create_task(
-                            self._consume(sub, topic, partition, wakeup),
+                            self._consume(sub, topic, partition, wakeup, start),
                             name=f"bus:{sub.group}:{topic}:{partition}",
                         )
                     )
@@ -138,10 +145,15 @@ class EmbeddedBus:
             wakeup.set()
 
     async def _consume(
-        self, sub: Subscription, topic: str, partition: int, wakeup: asyncio.Event
+        self,
+        sub: Subscription,
+        topic: str,
+        partition: int,
+        wakeup: asyncio.Event,
+        start: int | None,
     ) -> None:
         db = self._require_db()
-        committed = self._committed(sub.group, topic, partition)
+        committed = self._committed(sub.group, topic, partition) if start is None else start
         while not self._stopping:
             # Clear before reading: a publish that lands after the read sets it again.
             wakeup.clear()
@@ -160,7 +172,9 @@ class EmbeddedBus:
                     continue
             else:
                 handled = await self._handle_each(sub, topic, rows, committed)
-            if handled != committed:
+            if handled != committed and sub.fanout:
+                committed = handled
+            elif handled != committed:
                 # One commit per batch: a crash mid-batch redelivers what was handled
                 # since (handlers are idempotent); a write per envelope was most of the
                 # bus's cost. A clean stop commits what it handled, so nothing repeats.
@@ -239,6 +253,16 @@ class EmbeddedBus:
             .fetchone()
         )
         return int(row[0]) if row else 0
+
+    def _end(self, topic: str, partition: int) -> int:
+        row = (
+            self._require_db()
+            .execute(
+                "SELECT MAX(offset) FROM log WHERE topic = ? AND partition = ?", (topic, partition)
+            )
+            .fetchone()
+        )
+        return int(row[0]) if row and row[0] is not None else 0
 
     def _commit(self, group: str, topic: str, partition: int, offset: int) -> None:
         self._require_db().execute(
