@@ -48,7 +48,9 @@ class _RecordingBus:
     def __init__(self) -> None:
         self.subscriptions: list[tuple[str, tuple[str, ...]]] = []
 
-    def subscribe(self, group: str, topics_: Any, handler: Any, batch_handler: Any = None) -> None:
+    def subscribe(
+        self, group: str, topics_: Any, handler: Any, batch_handler: Any = None, **_: Any
+    ) -> None:
         self.subscriptions.append((group, tuple(topics_)))
 
 

@@ -53,12 +53,7 @@ class Retention:
 
 
 # Where each service keeps the ids of what it handled (service, collection).
-INBOXES = (
-    ("analysis", "inbox"),
-    ("gateway", "inbox"),
-    ("classifier", "inbox"),
-    ("notifier", "ticket_messages_sent"),
-)
+INBOXES = (("analysis", "inbox"), ("gateway", "inbox"), ("classifier", "inbox"))
 
 
 def documents(n: int, size: int = 1024, seed: int = 11) -> list[str]:

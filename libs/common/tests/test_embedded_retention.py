@@ -142,6 +142,25 @@ async def test_a_topic_nobody_reads_keeps_its_envelopes_for_the_retention(make: 
     assert await producer.prune(now=time.time() + LATER) == 3
 
 
+async def test_a_fan_out_subscription_holds_nothing_back(tmp_path: Path) -> None:
+    """It keeps its position in memory and commits nothing: only the groups count."""
+    reader, pushes = Got(), Got()
+    bus = EmbeddedBus(tmp_path / "bus.db", retention_s=RETENTION_S, prune_interval_s=3600)
+    bus.subscribe("reader", [TOPIC], reader)
+    bus.subscribe("pushes", [TOPIC], pushes, fanout=True)
+    await bus.start()
+    try:
+        await bus.publish_many(TOPIC, [envelope(n) for n in range(3)])
+        await eventually(lambda: reader.numbers == pushes.numbers == [0, 1, 2])
+        await bus.stop()
+        bus = EmbeddedBus(tmp_path / "bus.db", retention_s=RETENTION_S, prune_interval_s=3600)
+        bus.subscribe("reader", [TOPIC], reader)
+        await bus.start()
+        assert await bus.prune(now=time.time() + LATER) == 3
+    finally:
+        await bus.stop()
+
+
 def file_size(path: Path) -> int:
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # what SQLite does every 1,000 pages

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from insightbus.common.auth import TokenKind
-from insightbus.common.events import topics
-from insightbus.common.events.action_items import ActionItem, ActionItemUpdated
+from insightbus.common.events import Envelope, topics
+from insightbus.common.events.action_items import ActionItem, ActionItemCreated, ActionItemUpdated
 from insightbus.common.events.analysis import (
     AnalysisCompleted,
     AnalysisProgressed,
@@ -21,7 +24,9 @@ from insightbus.common.events.analysis import (
     TopicDetected,
 )
 from insightbus.common.events.sessions import SessionDeleted
-from services.notifier.tests.conftest import Live, ready, receive
+from insightbus.common.settings import Settings
+from insightbus.common.store.mongo import MongoStore
+from services.notifier.tests.conftest import Live, ready, receive, serve
 
 IDS = {"session_id": "s1", "user_id": "u1", "content_id": "c1"}
 
@@ -230,3 +235,56 @@ async def test_action_item_changes_and_deletion_of_the_session(live: Live) -> No
             await receive(ws)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
     assert await closed_with(live.socket_url("s1", token=live.token("u1"))) == 4404
+
+
+async def test_two_topics_racing_on_a_mongo_log_lose_nothing_live_or_on_resume(
+    tmp_path: Path, mongo_url: str
+) -> None:
+    """Analysis and action-item events of one session, published at once (two consumers
+    log them concurrently): the live client gets every message once, and a client resuming
+    from any of them gets exactly the rest."""
+    store = MongoStore(mongo_url, f"race_{uuid.uuid4().hex[:8]}")
+    async with serve(Settings(data_dir=tmp_path, jwt_secret="y" * 40), store=store) as live:
+        await live.create_session("s1", "u1")
+        now = datetime.now(UTC)
+
+        async def emotions() -> list[Envelope]:
+            return [
+                await live.publish(AnalysisProgressed(**IDS, stage="emotions", progress=i))
+                for i in range(30)
+            ]
+
+        async def action_items() -> list[Envelope]:
+            return [
+                await live.publish(
+                    ActionItemCreated(
+                        session_id="s1",
+                        user_id="u1",
+                        action_item=ActionItem(
+                            id=f"a{i}",
+                            session_id="s1",
+                            title=f"item {i}",
+                            status="open",
+                            source="user",
+                            created_at=now,
+                            updated_at=now,
+                        ),
+                    ),
+                    source="gateway",
+                )
+                for i in range(30)
+            ]
+
+        token = live.token("u1")
+        async with connect(live.socket_url("s1", token=token)) as ws:
+            await ready(ws)
+            sent = await asyncio.gather(emotions(), action_items())
+            got = [(await receive(ws))["id"] for _ in range(60)]
+        assert sorted(got) == sorted(e.id for e in sent[0] + sent[1])  # each once
+        for resume_after in (7, 31, 58):
+            async with connect(
+                live.socket_url("s1", token=token, last_event_id=got[resume_after])
+            ) as ws:
+                rest = [(await receive(ws))["id"] for _ in range(59 - resume_after)]
+                await ready(ws)  # and nothing more before the pong
+            assert rest == got[resume_after + 1 :]

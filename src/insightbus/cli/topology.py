@@ -37,10 +37,10 @@ def rows(services: Sequence[ServiceTopology[Any]]) -> Iterator[Row]:
     for event in EVENT_TYPES:
         producers = tuple(s.service for s in services if event in s.publishes)
         consumers = tuple(
-            f"{s.service} ({group})"
+            f"{s.service} ({c.group}{', fan-out' if c.fanout else ''})"
             for s in services
-            for group, topic, event_type in s.edges()
-            if event_type == event.type and topic == event.topic
+            for c in s.consumers
+            if event.type in c.handlers and c.topic == event.topic
         )
         if not consumers and event.type in EXTERNAL_ONLY:
             consumers = ("outside subscribers only",)

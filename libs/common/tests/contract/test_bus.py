@@ -434,3 +434,31 @@ async def test_a_failing_batch_is_delivered_one_by_one_and_only_the_poison_is_de
     await bus.publish(dead_letter(topic), envelope("same-key", 99))
     await eventually(lambda: any(e.data.get("n") == 99 for e in letters), "the marker")
     assert [e.data["envelope"]["data"]["n"] for e in letters[:-1]] == [2]
+
+
+async def test_a_fanout_subscription_gets_what_comes_after_it_started_in_every_instance(
+    adapter: Adapter, names: Callable[[str], str], running: Start
+) -> None:
+    topic = names("fanout")
+    if adapter.durable:
+        producer = await running(adapter.make())
+        await producer.publish(topic, envelope("k", 0))  # before: not for a fan-out
+        await producer.stop()
+    copies = [Recorder() for _ in range(2 if adapter.shared_groups else 1)]
+    buses = []
+    for copy in copies:  # each instance stands for a process (a replica)
+        bus = adapter.make()
+        bus.subscribe(names("live"), [topic], copy, fanout=True)
+        buses.append(await running(bus))
+    await buses[0].publish_many(topic, [envelope("k", n) for n in (1, 2, 3)])
+    for copy in copies:
+        # Same key: an envelope from before would have come first.
+        await eventually(lambda copy=copy: copy.numbers[-1:] == [3], "each instance's copy")
+        assert copy.numbers == [1, 2, 3]
+    if adapter.durable:
+        # Nothing was committed under the fan-out's name: a group of that name reads all.
+        late = Recorder()
+        bus = adapter.make()
+        bus.subscribe(names("live"), [topic], late)
+        await running(bus)
+        await eventually(lambda: late.numbers == [0, 1, 2, 3], "everything, for a real group")

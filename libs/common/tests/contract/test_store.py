@@ -220,6 +220,22 @@ async def test_insert_new_skips_ids_already_stored(people: Collection) -> None:
     assert await people.insert_new([]) == set()
 
 
+async def test_insert_prefix_stops_at_the_first_clash_and_keeps_what_came_before(
+    store: DocumentStore,
+) -> None:
+    log = await store.collection("log", [Index(("stream", "pos"), unique=True)])
+    assert await log.insert_prefix([{"id": "x", "stream": "s", "pos": 2}]) == 1
+    batch = [{"id": f"m{pos}", "stream": "s", "pos": pos} for pos in (1, 2, 3)]
+    assert await log.insert_prefix(batch) == 1  # m2 clashes with x's position
+    assert [d["id"] for d in await log.find({"stream": "s"}, sort=[("pos", 1)])] == ["m1", "x"]
+    # A clash on the id stops it too, and other streams' positions are their own.
+    again = [{"id": "m1", "stream": "t", "pos": 1}, {"id": "t1", "stream": "t", "pos": 1}]
+    assert await log.insert_prefix(again) == 0
+    assert await log.insert_prefix(again[1:]) == 1
+    assert await log.insert_prefix([]) == 0
+    assert await log.count() == 3
+
+
 async def test_insert_new_refuses_a_clash_on_another_unique_index(people: Collection) -> None:
     with pytest.raises(DuplicateKey):
         await people.insert_new([{"id": "h", "email": "b@x.io", "age": 5}])
@@ -321,6 +337,8 @@ async def test_expiry_times_read_back_in_utc_to_the_millisecond(store: DocumentS
     assert await leases.update({"id": "c", "expire_at": None}, {"expire_at": at}) == 1
     assert [d["id"] for d in await leases.find({"expire_at": {"$lte": at}})] == ["a", "c", "d"]
     assert await leases.count({"expire_at": {"$in": [at, at + HOUR]}}) == 3
+    assert await leases.insert_prefix([{"id": "e", "expire_at": at + 2 * HOUR}, {"id": "a"}]) == 1
+    assert (await leases.get("e") or {})["expire_at"] == back + 2 * HOUR
 
 
 async def test_an_expiry_time_is_an_aware_datetime(store: DocumentStore) -> None:
@@ -333,6 +351,8 @@ async def test_an_expiry_time_is_an_aware_datetime(store: DocumentStore) -> None
     await leases.insert({"id": "a"})
     with pytest.raises(TypeError):
         await leases.update({"id": "a"}, {"expire_at": 1_900_000_000})
+    with pytest.raises(TypeError):
+        await leases.insert_prefix([{"id": "b", "expire_at": 1_900_000_000}])
     assert await leases.get("a") == {"id": "a"}
 
 

@@ -44,6 +44,9 @@ class Consumer(Generic[A]):
     topic: str
     handlers: Mapping[str, EventHandler[A]]
     batches: Mapping[str, BatchEventHandler[A]] = field(default_factory=dict)
+    #: Every process gets its own copy of what is published while it runs (see the bus
+    #: port): for pushing to what the process holds, such as its open sockets.
+    fanout: bool = False
 
     def __post_init__(self) -> None:
         for event_type in self.handlers:
@@ -77,7 +80,10 @@ def subscribe(bus: MessageBus, topology: ServiceTopology[A], app: Callable[[], A
     """
     groups: dict[str, dict[tuple[str, str], EventHandler[A]]] = {}
     batches: dict[str, dict[str, BatchEventHandler[A]]] = {}
+    fanout: dict[str, bool] = {}
     for consumer in topology.consumers:
+        if fanout.setdefault(consumer.group, consumer.fanout) != consumer.fanout:
+            raise ValueError(f"{consumer.group}: a group is all fan-out or not at all")
         table = groups.setdefault(consumer.group, {})
         for event_type, handler in consumer.handlers.items():
             table[(consumer.topic, event_type)] = handler
@@ -85,10 +91,8 @@ def subscribe(bus: MessageBus, topology: ServiceTopology[A], app: Callable[[], A
     for group, table in groups.items():
         topics = tuple(dict.fromkeys(topic for topic, _ in table))
         dispatch = _dispatcher(table, app)
-        if batches[group]:
-            bus.subscribe(group, topics, dispatch, _batch_dispatcher(batches[group], dispatch, app))
-        else:
-            bus.subscribe(group, topics, dispatch)
+        batch = _batch_dispatcher(batches[group], dispatch, app) if batches[group] else None
+        bus.subscribe(group, topics, dispatch, batch, fanout=fanout[group])
 
 
 def _dispatcher(

@@ -9,10 +9,9 @@ from fastapi import FastAPI
 
 from insightbus.common.auth import AccessTokenVerifier, TokenCodec
 from insightbus.common.bus import MessageBus
-from insightbus.common.idempotency import Inbox
 from insightbus.common.runtime import service_app
 from insightbus.common.settings import Settings
-from insightbus.common.store import DocumentStore, Index
+from insightbus.common.store import DocumentStore
 from insightbus.common.topology import subscribe
 from insightbus.common.web.dependencies import provide, withdraw
 from insightbus.notifier.adapters.delivery_worker import DeliveryWorker, WorkerPolicy
@@ -69,7 +68,7 @@ class NotifierService:
     async def start(self) -> None:
         settings, store = self._settings, self._store
         ownership = Ownership(await store.collection("session_owners"))
-        log = EventLog(await store.collection("session_messages", [Index(("session_id", "seq"))]))
+        log = await EventLog.open(store)
         webhooks = await WebhookStore.open(store, retention_s=settings.webhook_delivery_retention_s)
         worker = DeliveryWorker(
             webhooks,
@@ -93,9 +92,6 @@ class NotifierService:
                 log,
                 self._sessions,
                 self._users,
-                told=await Inbox.create(
-                    store, name="ticket_messages_sent", retention_s=settings.inbox_retention_s
-                ),
                 webhooks=WebhookFanout(webhooks, worker.wake),
             ),
             webhooks=Webhooks(

@@ -125,10 +125,14 @@ class EmbeddedBus:
         topics: Sequence[str],
         handler: Handler,
         batch_handler: BatchHandler | None = None,
+        *,
+        fanout: bool = False,
     ) -> None:
         if self._db is not None:
             raise RuntimeError("subscribe before start")
-        self._subscriptions.append(Subscription(group, tuple(topics), handler, batch_handler))
+        self._subscriptions.append(
+            Subscription(group, tuple(topics), handler, batch_handler, fanout)
+        )
 
     async def start(self) -> None:
         self._stopping = False
@@ -143,7 +147,8 @@ class EmbeddedBus:
             for topic, partition in db.execute("SELECT DISTINCT topic, partition FROM log")
         }
         # The groups are registered before anything is pruned: a group new to this log
-        # holds back every envelope of its topics until it has read them.
+        # holds back every envelope of its topics until it has read them. (A fan-out
+        # subscription holds nothing back: it starts at the end and commits nothing.)
         with transaction(db):
             db.executemany(
                 "INSERT INTO offsets (grp, topic, partition, committed, seen_at)"
@@ -151,7 +156,7 @@ class EmbeddedBus:
                 " ON CONFLICT (grp, topic, partition) DO UPDATE SET seen_at = excluded.seen_at",
                 [
                     (sub.group, topic, partition, now)
-                    for sub in self._subscriptions
+                    for sub in self._groups()
                     for topic in sub.topics
                     for partition in range(self._partitions)
                 ],
@@ -162,9 +167,12 @@ class EmbeddedBus:
                 for partition in range(self._partitions):
                     wakeup = asyncio.Event()
                     self._wakeups[topic].append(wakeup)
+                    # A fan-out subscription starts at the end (now, not when its task
+                    # first runs) and keeps its position in memory.
+                    start = self._end(topic, partition) if sub.fanout else None
                     self._tasks.append(
                         asyncio.create_task(
-                            self._consume(sub, topic, partition, wakeup),
+                            self._consume(sub, topic, partition, wakeup, start),
                             name=f"bus:{sub.group}:{topic}:{partition}",
                         )
                     )
@@ -206,10 +214,15 @@ class EmbeddedBus:
             wakeup.set()
 
     async def _consume(
-        self, sub: Subscription, topic: str, partition: int, wakeup: asyncio.Event
+        self,
+        sub: Subscription,
+        topic: str,
+        partition: int,
+        wakeup: asyncio.Event,
+        start: int | None,
     ) -> None:
         db = self._require_db()
-        committed = self._committed(sub.group, topic, partition)
+        committed = self._committed(sub.group, topic, partition) if start is None else start
         while not self._stopping:
             # Clear before reading: a publish that lands after the read sets it again.
             wakeup.clear()
@@ -228,7 +241,9 @@ class EmbeddedBus:
                     continue
             else:
                 handled = await self._handle_each(sub, topic, rows, committed)
-            if handled != committed:
+            if handled != committed and sub.fanout:
+                committed = handled
+            elif handled != committed:
                 # One commit per batch: a crash mid-batch redelivers what was handled
                 # since (handlers are idempotent); a write per envelope was most of the
                 # bus's cost. A clean stop commits what it handled, so nothing repeats.
@@ -305,7 +320,7 @@ class EmbeddedBus:
         db = self._require_db()
         now = time.time() if now is None else now
         cutoff = now - self._retention_s
-        groups = sorted({sub.group for sub in self._subscriptions})
+        groups = sorted({sub.group for sub in self._groups()})
         with transaction(db):
             db.executemany(
                 "UPDATE offsets SET seen_at = ? WHERE grp = ?", [(now, g) for g in groups]
@@ -333,6 +348,10 @@ class EmbeddedBus:
                 await asyncio.sleep(0)  # let consumers and publishers in between
         sqlite_files.reclaim(db)
         return pruned
+
+    def _groups(self) -> list[Subscription]:
+        """The subscriptions whose acknowledgements count: consumer groups, not fan-outs."""
+        return [sub for sub in self._subscriptions if not sub.fanout]
 
     def _floor(self, topic: str, partition: int) -> int:
         """The highest offset of the partition that every group reading the topic has
@@ -368,6 +387,16 @@ class EmbeddedBus:
             .fetchone()
         )
         return int(row[0]) if row else 0
+
+    def _end(self, topic: str, partition: int) -> int:
+        row = (
+            self._require_db()
+            .execute(
+                "SELECT MAX(offset) FROM log WHERE topic = ? AND partition = ?", (topic, partition)
+            )
+            .fetchone()
+        )
+        return int(row[0]) if row and row[0] is not None else 0
 
     def _commit(self, group: str, topic: str, partition: int, offset: int) -> None:
         self._require_db().execute(

@@ -88,10 +88,14 @@ class KafkaBus:
         topics: Sequence[str],
         handler: Handler,
         batch_handler: BatchHandler | None = None,
+        *,
+        fanout: bool = False,
     ) -> None:
         if self._producer is not None:
             raise RuntimeError("subscribe before start")
-        self._subscriptions.append(Subscription(group, tuple(topics), handler, batch_handler))
+        self._subscriptions.append(
+            Subscription(group, tuple(topics), handler, batch_handler, fanout)
+        )
 
     async def start(self) -> None:
         self._stopping.clear()
@@ -112,6 +116,7 @@ class KafkaBus:
             self._members = [_GroupMember(self, sub) for sub in self._subscriptions]
             # Joins are slow on tansu (see the module docstring): do them all at once.
             await asyncio.gather(*(m.consumer.start() for m in self._members))
+            await asyncio.gather(*(m.at_the_end() for m in self._members if m.sub.fanout))
         except BaseException:
             await self.stop()
             raise
@@ -208,9 +213,11 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bus._bootstrap,
             client_id=f"{bus._client_id}-{sub.group}",
-            group_id=sub.group,
+            # A fan-out subscription is no group: every process reads every partition,
+            # from the end, and commits nothing.
+            group_id=None if sub.fanout else sub.group,
             enable_auto_commit=False,
-            auto_offset_reset="earliest",  # a new group starts at the beginning
+            auto_offset_reset="latest" if sub.fanout else "earliest",  # a new group: all
             max_partition_fetch_bytes=bus._max_message_bytes,
             fetch_max_bytes=max(bus._max_message_bytes, 50 * 1024 * 1024),
             session_timeout_ms=bus._session_timeout_ms,
@@ -220,6 +227,20 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
         self.consumer.subscribe(list(sub.topics), listener=self)
         self._batch: asyncio.Future[list[None]] | None = None
         self._yielding = False  # partitions are being revoked: finish the record in hand
+
+    async def at_the_end(self) -> None:
+        """Resolve a fan-out subscription's positions now: resolved lazily, at the first
+        fetch, they would skip what is published in between."""
+        wanted = {t: self.consumer.partitions_for_topic(t) for t in self.sub.topics}
+        for _ in range(100):
+            if all(wanted.values()) and len(self.consumer.assignment()) == sum(
+                len(p or ()) for p in wanted.values()
+            ):
+                break
+            await asyncio.sleep(0.05)
+            wanted = {t: self.consumer.partitions_for_topic(t) for t in self.sub.topics}
+        for tp in self.consumer.assignment():
+            await self.consumer.position(tp)
 
     async def close(self, producer: AIOKafkaProducer | None) -> None:
         """Stop the consumer and leave the group, so that the partitions' next owner need
@@ -302,6 +323,8 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
                 self._rewind(tp, record.offset)
                 await asyncio.sleep(_PAUSE_S)
                 return
+            if self.sub.fanout:
+                continue
             try:
                 await self.consumer.commit({tp: record.offset + 1})
             except KafkaError:
@@ -335,6 +358,8 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
             log.exception("delivery failed; will retry", extra=self._extra(tp, records[0]))
             self._rewind(tp, records[0].offset)
             await asyncio.sleep(_PAUSE_S)
+            return
+        if self.sub.fanout:
             return
         try:
             await self.consumer.commit({tp: records[-1].offset + 1})

@@ -17,6 +17,11 @@ The contract (checked for every adapter by ``libs/common/tests/contract/test_bus
   raises, each of those envelopes goes to ``handler`` alone, with the retries above, so a
   bad envelope is dead-lettered on its own: handlers must be idempotent (they are anyway,
   delivery being at least once).
+- A ``fanout`` subscription is the exception to the above: every process that subscribes
+  with it receives every envelope published *after* it started (in key order, at least
+  once while it runs), and nothing is committed: it is for pushing to what this process
+  holds (open sockets), where another replica has its own copy and the durable work is a
+  normal group's. Its group name only labels it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Subscription:
     topics: tuple[str, ...]
     handler: Handler
     batch_handler: BatchHandler | None = None
+    fanout: bool = False
 
 
 class MessageBus(Protocol):
@@ -46,8 +52,10 @@ class MessageBus(Protocol):
         topics: Sequence[str],
         handler: Handler,
         batch_handler: BatchHandler | None = None,
+        *,
+        fanout: bool = False,
     ) -> None:
-        """Register a consumer group; call before ``start``."""
+        """Register a consumer group (or a fan-out subscription); call before ``start``."""
 
     async def start(self) -> None: ...
 

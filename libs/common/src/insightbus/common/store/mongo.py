@@ -47,9 +47,14 @@ def _from_mongo(doc: Mapping[str, Any]) -> Document:
     return out
 
 
+_DUPLICATE_KEY = 11000
+
+
 def _clashes_on_id(error: Mapping[str, Any]) -> bool:
     """A write error of an existing ``_id`` (not of another unique index)."""
-    return error.get("code") == 11000 and set(error.get("keyValue") or {"_id": 0}) == {"_id"}
+    return error.get("code") == _DUPLICATE_KEY and set(error.get("keyValue") or {"_id": 0}) == {
+        "_id"
+    }
 
 
 class MongoCollection:
@@ -106,6 +111,18 @@ class MongoCollection:
                 raise DuplicateKey(str(errors)) from exc
             return {id for i, id in enumerate(ids) if i not in skipped}
         return set(ids)
+
+    async def insert_prefix(self, docs: Sequence[Document]) -> int:
+        if not docs:
+            return 0
+        try:
+            # Ordered: the server stops at the first error, so what went in is a prefix.
+            await self._c.insert_many([_to_mongo(self._checked(d)) for d in docs], ordered=True)
+        except BulkWriteError as exc:
+            if any(e.get("code") != _DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                raise
+            return int(exc.details.get("nInserted", 0))
+        return len(docs)
 
     async def get(self, id: str) -> Document | None:
         found = await self._c.find_one({"_id": id})

@@ -90,6 +90,12 @@ class Collection(Protocol):
         An existing id is skipped (a redelivery); a clash on another unique index raises
         ``DuplicateKey``."""
 
+    async def insert_prefix(self, docs: Sequence[Document]) -> int:
+        """Insert ``docs`` in order, stopping at the first that clashes with a stored id or
+        unique key; returns how many were inserted (always a prefix of ``docs``). An
+        append-only log claims its next positions this way: a writer that lost the race
+        for a position reads the log again and retries the rest, still in order."""
+
     async def get(self, id: str) -> Document | None: ...
 
     async def find_one(self, filter: Filter) -> Document | None: ...

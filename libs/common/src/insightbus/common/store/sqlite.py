@@ -176,6 +176,18 @@ class SqliteCollection:
             raise DuplicateKey(str(exc)) from exc
         return inserted
 
+    async def insert_prefix(self, docs: Sequence[Document]) -> int:
+        statement = f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"  # noqa: S608
+        inserted = 0
+        with transaction(self._db):
+            for doc in docs:
+                try:
+                    self._db.execute(statement, (doc["id"], self._dump(doc)))
+                except sqlite3.IntegrityError:
+                    break
+                inserted += 1
+        return inserted
+
     async def get(self, id: str) -> Document | None:
         row = self._db.execute(
             f"SELECT doc FROM {self._table} WHERE id = ?",  # noqa: S608

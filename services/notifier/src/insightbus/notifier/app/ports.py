@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from insightbus.common.store import Document
-from insightbus.notifier.domain.messages import LoggedMessage
+from insightbus.notifier.domain.messages import Appended, LoggedMessage
 from insightbus.notifier.domain.sockets import Closing, Connection, UserSocket
 from insightbus.notifier.domain.webhooks import DeliveryStatus
 
@@ -40,11 +40,12 @@ class MessageLog(Protocol):
 
     async def append(
         self, session_id: str, messages: Sequence[tuple[str, str, dict[str, Any]]]
-    ) -> list[LoggedMessage]:
-        """Log ``(envelope id, type, data)`` messages, in order; returns those logged now
-        (not those of envelopes logged before: redeliveries)."""
+    ) -> Appended:
+        """Log ``(envelope id, type, data)`` messages, in order, numbered 1, 2, 3... per
+        session without gaps; an envelope logged before keeps its number."""
 
     async def after(self, session_id: str, last_event_id: str | None) -> list[LoggedMessage]: ...
+    async def after_seq(self, session_id: str, seq: int) -> list[LoggedMessage]: ...
     async def recent(
         self, session_ids: list[str], type: str, limit: int = 20
     ) -> list[LoggedMessage]: ...
@@ -59,12 +60,6 @@ class SessionOwners(Protocol):
     async def owner(self, session_id: str) -> tuple[str | None, bool]: ...
     async def sessions_of(self, user_id: str, limit: int = 50) -> list[str]: ...
     async def wait_for_owner(self, session_id: str, grace_s: float) -> tuple[str | None, bool]: ...
-
-
-class SentMessages(Protocol):
-    """Ids of messages already pushed (an inbox)."""
-
-    async def remember(self, envelope_id: str) -> bool: ...
 
 
 class WebhookRecords(Protocol):

@@ -47,6 +47,15 @@ class LoggedMessage:
         return {"type": self.type, "id": self.id, "data": self.data}
 
 
+@dataclass(frozen=True)
+class Appended:
+    """What logging a run of messages gave: each message with its number, in order, and
+    the envelope ids logged by this call (not before it: redeliveries, other replicas)."""
+
+    messages: list[LoggedMessage]
+    new: frozenset[str]
+
+
 _ACTION_ITEM_TYPES: dict[type[ActionItemEvent], str] = {
     ActionItemCreated: "action_item_created",
     ActionItemUpdated: "action_item_updated",

@@ -47,7 +47,8 @@ async def session_events(websocket: WebSocket, session_id: str) -> None:
 
     connection = Connection(session_id, user_id)
     # Listen before replaying, so nothing published during the replay is missed; what
-    # arrives twice (replayed and queued) is skipped by its sequence number.
+    # arrives twice (replayed and queued) is skipped by its sequence number, and what
+    # arrives out of order is put back in order from the log.
     notifier.sessions.add(connection)
     try:
         await _serve(websocket, notifier, connection, websocket.query_params.get("last_event_id"))
@@ -78,7 +79,15 @@ async def _serve(
                 await websocket.close(close_code(connection.closing))
                 return
             if message.seq <= sent:
-                continue
+                continue  # replayed already, or another writer's copy
+            if message.seq > sent + 1:
+                # Numbers have no gaps: what is missing was logged by a writer that has
+                # not pushed it yet (another topic's consumer). Send it first, from the log.
+                for missed in await notifier.log.after_seq(connection.session_id, sent):
+                    if missed.seq >= message.seq:
+                        break
+                    await websocket.send_json(missed.wire())
+                    sent = missed.seq
             await websocket.send_json(message.wire())
             sent = message.seq
     finally:
