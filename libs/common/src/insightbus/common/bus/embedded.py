@@ -371,7 +371,7 @@ class EmbeddedBus:
             await asyncio.sleep(self._prune_interval_s)
             try:
                 pruned = await self.prune()
-            except sqlite3.Error:
+            except Exception:  # the next pass tries again; the task must not die
                 log.exception("pruning the bus log failed; will try again")
                 continue
             if pruned:

@@ -368,7 +368,7 @@ class SqliteStore:
             await asyncio.sleep(self._purge_interval_s)
             try:
                 purged = await self.purge_expired()
-            except sqlite3.Error:
+            except Exception:  # the next pass tries again; the task must not die
                 log.exception("purging expired documents failed; will try again")
                 continue
             if purged:
