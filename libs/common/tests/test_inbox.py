@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from insightbus.common.idempotency import Inbox
+from insightbus.common.settings import Settings
 from insightbus.common.store.sqlite import SqliteStore
 
 RETENTION = timedelta(days=14)
@@ -46,3 +48,10 @@ async def test_ids_from_before_expiry_expire_a_retention_after_the_upgrade(
     assert await inbox.seen("e0")
     await later(store, RETENTION + timedelta(minutes=1))
     assert not await inbox.seen("e0")
+
+
+def test_an_inbox_that_forgets_before_the_log_does_is_refused() -> None:
+    """A group that reads the log again would find ids gone and handle events twice."""
+    with pytest.raises(ValidationError, match="inbox_retention_s"):
+        Settings(bus_retention_s=7 * 24 * 3600, inbox_retention_s=24 * 3600)
+    assert Settings().inbox_retention_s >= Settings().bus_retention_s

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
@@ -126,15 +126,14 @@ class Settings(BaseSettings):
                 )
         return [origin.lower() for origin in origins]
 
-    @model_validator(mode="after")
-    def _inbox_outlives_the_log(self) -> Settings:
+    @field_validator("inbox_retention_s")
+    @classmethod
+    def _inbox_outlives_the_log(cls, value: float, info: ValidationInfo) -> float:
         # An id forgotten while the log still holds its envelope lets a reread handle it twice.
-        if self.inbox_retention_s < self.bus_retention_s:
-            raise ValueError(
-                f"inbox_retention_s ({self.inbox_retention_s}) must be at least"
-                f" bus_retention_s ({self.bus_retention_s})"
-            )
-        return self
+        log = info.data.get("bus_retention_s")
+        if log is not None and value < log:
+            raise ValueError(f"must be at least bus_retention_s ({log:g} s)")
+        return value
 
     @cached_property
     def resolved_data_dir(self) -> Path:
