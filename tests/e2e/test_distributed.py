@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, aclosing
-from pathlib import Path
 
-import httpx
 import pytest
 
 from insightbus.common.testing import processes
@@ -29,6 +24,7 @@ from tests.e2e.flow import (
     upload,
     watch_until_complete,
 )
+from tests.e2e.services import service_env, start_service, wait_until
 
 SERVICES = ("gateway", "analysis", "classifier", "notifier")
 
@@ -42,43 +38,12 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         ports = {name: free_port() for name in SERVICES}
         running: dict[str, subprocess.Popen[bytes]] = {}
         for name in SERVICES:
-            env = {
-                **os.environ,
-                "INSIGHTBUS_BUS": "kafka",
-                "INSIGHTBUS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                "INSIGHTBUS_KAFKA_SESSION_TIMEOUT_MS": "2000",
-                "INSIGHTBUS_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
-                "INSIGHTBUS_STORE": "mongo",
-                "INSIGHTBUS_MONGO_URL": mongo,
-                "INSIGHTBUS_JWT_SECRET": "a-shared-secret-of-at-least-32-characters",
-                "INSIGHTBUS_PORT": str(ports[name]),
-                "INSIGHTBUS_DATA_DIR": str(logs / name),
-                "INSIGHTBUS_ANALYSIS_WORKERS": "1",
-                "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
-            }
-            running[name] = processes.start(
-                [sys.executable, "-m", f"insightbus.{name}.main"],
-                log=logs / f"{name}.log",
-                env=env,
-            )
+            env = service_env(name, ports[name], logs, bootstrap, mongo)
+            running[name] = start_service(name, env, logs / f"{name}.log")
             stack.callback(processes.stop, running[name])
         for name in SERVICES:
-            _wait_healthy(name, ports[name], running[name], logs / f"{name}.log")
+            wait_until(ports[name], running[name], logs / f"{name}.log")
         yield ports
-
-
-def _wait_healthy(name: str, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{name} did not become healthy:\n{log.read_text(errors='replace')}")
 
 
 async def test_services_in_separate_processes_share_nothing_but_the_bus(
