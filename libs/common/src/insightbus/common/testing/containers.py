@@ -64,9 +64,7 @@ def real_servers() -> Iterator[dict[str, str]]:
     with contextlib.ExitStack() as stack:
         kafka: Any = stack.enter_context(
             # content.uploaded carries the upload: as large as docker-compose.yml allows.
-            KafkaContainer(KAFKA_IMAGE)
-            .with_kraft()
-            .with_env("KAFKA_MESSAGE_MAX_BYTES", "16777216")
+            KafkaContainer(KAFKA_IMAGE).with_kraft().with_env("KAFKA_MESSAGE_MAX_BYTES", "16777216")
         )
         mongo: Any = stack.enter_context(MongoDbContainer(MONGO_IMAGE))
         neo4j: Any = stack.enter_context(Neo4jContainer(NEO4J_IMAGE, password=password))
