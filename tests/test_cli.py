@@ -45,6 +45,46 @@ def test_up_refuses_bad_settings_in_one_line_each() -> None:
     assert "'*' is not an origin" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_serve_runs_only_the_four_services() -> None:
+    result = run("serve", "billing")
+    assert result.returncode == 2
+    assert "invalid choice: 'billing'" in result.stderr
+    for name in ("analysis", "classifier", "gateway", "notifier"):
+        assert name in result.stderr
+
+
+def test_serve_refuses_services_apart_without_a_shared_token_secret() -> None:
+    # Each process would otherwise generate its own secret: the notifier would reject every
+    # token the gateway issued. The analysis verifies no token, so it may start without.
+    env = {k: v for k, v in os.environ.items() if k != "INSIGHTBUS_JWT_SECRET"}
+    for name in ("gateway", "notifier"):
+        result = subprocess.run(
+            [str(CLI), "serve", name],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**env, "INSIGHTBUS_BUS": "kafka"},
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(
+            f"insightbus serve {name}: INSIGHTBUS_JWT_SECRET: must be set"
+        )
+        assert "Traceback" not in result.stderr
+
+
+def test_serve_reports_bad_settings_in_one_line_each() -> None:
+    result = subprocess.run(
+        [str(CLI), "serve", "classifier"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "INSIGHTBUS_CLASSIFIER_WORKERS": "-1"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("insightbus serve classifier: INSIGHTBUS_CLASSIFIER_WORKERS: ")
+    assert "Traceback" not in result.stderr
+
+
 def test_schemas_prints_every_event_type() -> None:
     result = run("schemas")
     assert result.returncode == 0

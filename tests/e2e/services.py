@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-from insightbus.common.testing import processes
+from insightbus.common.testing import processes, servers
+from tests.conftest import CLI
 
 SECRET = "a-shared-secret-of-at-least-32-characters"
 
@@ -21,8 +21,7 @@ def service_env(name: str, port: int, data: Path, bootstrap: str, mongo: str) ->
         **os.environ,
         "INSIGHTBUS_BUS": "kafka",
         "INSIGHTBUS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "INSIGHTBUS_KAFKA_SESSION_TIMEOUT_MS": "2000",
-        "INSIGHTBUS_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+        **servers.kafka_env(),
         "INSIGHTBUS_STORE": "mongo",
         "INSIGHTBUS_MONGO_URL": mongo,
         "INSIGHTBUS_JWT_SECRET": SECRET,
@@ -34,7 +33,7 @@ def service_env(name: str, port: int, data: Path, bootstrap: str, mongo: str) ->
 
 
 def start_service(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return processes.start([sys.executable, "-m", f"insightbus.{name}.main"], log=log, env=env)
+    return processes.start([str(CLI), "serve", name], log=log, env=env)
 
 
 def wait_until(

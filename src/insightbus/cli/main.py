@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -33,6 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--data-dir", type=Path, help="where data is kept (default ./var)")
     up.set_defaults(run=_up)
 
+    from insightbus.cli.serve import SERVICES
+
+    serve = commands.add_parser(
+        "serve",
+        help="run one service alone (the distributed mode: set INSIGHTBUS_BUS=kafka, "
+        "INSIGHTBUS_STORE=mongo and a shared INSIGHTBUS_JWT_SECRET)",
+    )
+    serve.add_argument("service", choices=sorted(SERVICES))
+    serve.add_argument("--host", help="address to listen on (default INSIGHTBUS_HOST)")
+    serve.add_argument("--port", type=_port, help="port to listen on (default INSIGHTBUS_PORT)")
+    serve.set_defaults(run=_serve)
+
     schemas = commands.add_parser("schemas", help="print the JSON schema of every event")
     schemas.set_defaults(run=_schemas)
 
@@ -46,21 +59,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings(command: str, **overrides: Any) -> Settings | None:
+    """The environment's settings with the command line's ``overrides`` (those given); a
+    bad one is reported in one line each, and None returned."""
+    try:
+        given: dict[str, Any] = {
+            key: value for key, value in overrides.items() if value is not None
+        }
+        return Settings(**given)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            print(f"{command}: INSIGHTBUS_{field.upper()}: {error['msg']}", file=sys.stderr)
+        return None
+
+
 def _up(args: argparse.Namespace) -> int:
     from insightbus.cli.embedded import create_embedded_app
     from insightbus.common.runtime import serve
 
-    overrides = {
-        key: value
-        for key, value in {"host": args.host, "port": args.port, "data_dir": args.data_dir}.items()
-        if value is not None
-    }
-    try:
-        settings = Settings(**overrides)
-    except ValidationError as exc:
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"])
-            print(f"insightbus up: INSIGHTBUS_{field.upper()}: {error['msg']}", file=sys.stderr)
+    settings = _settings("insightbus up", host=args.host, port=args.port, data_dir=args.data_dir)
+    if settings is None:
         return 2
     print(f"insightbus: starting, data in {settings.resolved_data_dir}", file=sys.stderr)
 
@@ -72,6 +91,20 @@ def _up(args: argparse.Namespace) -> int:
         )
 
     serve(settings, "embedded", lambda s: create_embedded_app(s, on_ready=announce))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from insightbus.cli import serve
+
+    command = f"insightbus serve {args.service}"
+    settings = _settings(command, host=args.host, port=args.port)
+    if settings is None:
+        return 2
+    if (why := serve.refusal(args.service, settings)) is not None:
+        print(f"{command}: {why}", file=sys.stderr)
+        return 2
+    serve.run(args.service, settings)
     return 0
 
 
