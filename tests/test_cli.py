@@ -53,6 +53,14 @@ def test_schemas_prints_every_event_type() -> None:
     assert schemas["content.uploaded.v1"]["x-topic"] == "insightbus.sessions.v1"
 
 
+def test_schemas_release_writes_each_version_once(tmp_path: Path) -> None:
+    result = run("schemas", "--release", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    released = {p.name for p in tmp_path.iterdir()}
+    assert released == {f"{t}.v{v}.json" for t, v in [*REGISTRY, *SUPERSEDED]}
+    assert run("schemas", "--release", str(tmp_path)).stderr == ""  # nothing rewritten
+
+
 def test_analysis_evaluate_scores_a_labelled_file(tmp_path: Path) -> None:
     data = tmp_path / "eval.csv"
     data.write_text(

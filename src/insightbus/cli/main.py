@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(run=_up)
 
     schemas = commands.add_parser("schemas", help="print the JSON schema of every event")
+    schemas.add_argument(
+        "--release",
+        type=Path,
+        metavar="DIR",
+        help="instead, write the schema of each version not yet released into DIR "
+        "(libs/common/schemas/released); a released one is never rewritten",
+    )
     schemas.set_defaults(run=_schemas)
 
     topology = commands.add_parser(
@@ -75,11 +82,17 @@ def _up(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schemas(_: argparse.Namespace) -> int:
+def _schemas(args: argparse.Namespace) -> int:
     import json
 
     from insightbus.common.events import json_schemas
 
+    if args.release is not None:
+        from insightbus.common.events.releases import release_new
+
+        for path in release_new(args.release):
+            print(f"released {path}", file=sys.stderr)
+        return 0
     json.dump(json_schemas(), sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0
