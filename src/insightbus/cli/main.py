@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schemas.set_defaults(run=_schemas)
 
+    asyncapi = commands.add_parser(
+        "asyncapi", help="print the AsyncAPI 3.0 document of the topics and events"
+    )
+    asyncapi.set_defaults(run=_asyncapi)
+
     topology = commands.add_parser(
         "topology", help="print who publishes and who consumes each event type"
     )
@@ -94,6 +99,16 @@ def _schemas(args: argparse.Namespace) -> int:
             print(f"released {path}", file=sys.stderr)
         return 0
     json.dump(json_schemas(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _asyncapi(_: argparse.Namespace) -> int:
+    import json
+
+    from insightbus.common.events.asyncapi import document
+
+    json.dump(document(), sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0
 
