@@ -15,7 +15,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from insightbus.common.events import REGISTRY, SUPERSEDED, Envelope, parse, topics
-from insightbus.common.events.asyncapi import document
+from insightbus.common.events.asyncapi import SUMMARIES, document
+from insightbus.common.events.examples import EXAMPLES
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 PUBLISHED = SCHEMAS / "asyncapi.json"
@@ -35,6 +36,11 @@ def asyncapi_validator() -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(
         schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
     )
+
+
+def test_every_event_type_and_version_has_an_example_and_a_summary() -> None:
+    assert sorted(EXAMPLES) == sorted([*REGISTRY, *SUPERSEDED])
+    assert sorted(SUMMARIES) == sorted(t for t, _ in REGISTRY)
 
 
 def test_the_published_document_matches_the_catalog(doc: dict[str, Any]) -> None:
