@@ -45,6 +45,7 @@ lint: .venv/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy libs/common/src $(wildcard services/*/src) src
+	cd examples/downstream_consumer && $(CURDIR)/$(BIN)/mypy consumer.py records.py  # run as scripts, from their folder
 	$(BIN)/lint-imports
 
 format: .venv/.synced

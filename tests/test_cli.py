@@ -11,7 +11,8 @@ from pathlib import Path
 from insightbus.common.events import REGISTRY, SUPERSEDED
 
 CLI = Path(sys.executable).parent / "insightbus"
-ANALYSIS = Path(__file__).resolve().parents[1] / "services" / "analysis"
+ROOT = Path(__file__).resolve().parents[1]
+ANALYSIS = ROOT / "services" / "analysis"
 GOEMOTIONS = ANALYSIS / "data" / "goemotions"
 
 
@@ -22,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("up", "schemas", "analysis"):
+    for command in ("up", "schemas", "asyncapi", "analysis"):
         assert command in result.stdout
 
 
@@ -91,6 +92,21 @@ def test_schemas_prints_every_event_type() -> None:
     schemas = json.loads(result.stdout)
     assert set(schemas) == {f"{t}.v{v}" for t, v in [*REGISTRY, *SUPERSEDED]}
     assert schemas["content.uploaded.v1"]["x-topic"] == "insightbus.sessions.v1"
+
+
+def test_asyncapi_prints_the_published_document() -> None:
+    result = run("asyncapi")
+    assert result.returncode == 0, result.stderr
+    published = ROOT / "libs" / "common" / "schemas" / "asyncapi.json"
+    assert result.stdout == published.read_text()  # the file is this command's output
+
+
+def test_schemas_release_writes_each_version_once(tmp_path: Path) -> None:
+    result = run("schemas", "--release", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    released = {p.name for p in tmp_path.iterdir()}
+    assert released == {f"{t}.v{v}.json" for t, v in [*REGISTRY, *SUPERSEDED]}
+    assert run("schemas", "--release", str(tmp_path)).stderr == ""  # nothing rewritten
 
 
 def test_analysis_evaluate_scores_a_labelled_file(tmp_path: Path) -> None:

@@ -47,7 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     schemas = commands.add_parser("schemas", help="print the JSON schema of every event")
+    schemas.add_argument(
+        "--release",
+        type=Path,
+        metavar="DIR",
+        help="instead, write the schema of each version not yet released into DIR "
+        "(libs/common/schemas/released); a released one is never rewritten",
+    )
     schemas.set_defaults(run=_schemas)
+
+    asyncapi = commands.add_parser(
+        "asyncapi", help="print the AsyncAPI 3.0 document of the topics and events"
+    )
+    asyncapi.set_defaults(run=_asyncapi)
 
     topology = commands.add_parser(
         "topology", help="print who publishes and who consumes each event type"
@@ -108,12 +120,28 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schemas(_: argparse.Namespace) -> int:
+def _schemas(args: argparse.Namespace) -> int:
     import json
 
     from insightbus.common.events import json_schemas
 
+    if args.release is not None:
+        from insightbus.common.events.releases import release_new
+
+        for path in release_new(args.release):
+            print(f"released {path}", file=sys.stderr)
+        return 0
     json.dump(json_schemas(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _asyncapi(_: argparse.Namespace) -> int:
+    import json
+
+    from insightbus.common.events.asyncapi import document
+
+    json.dump(document(), sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0
 
