@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -230,6 +231,18 @@ async def test_insert_prefix_stops_at_the_first_clash_and_keeps_what_came_before
     assert await log.insert_prefix(again[1:]) == 1
     assert await log.insert_prefix([]) == 0
     assert await log.count() == 3
+
+
+async def test_increment_counts_atomically_and_creates_with_defaults(
+    store: DocumentStore,
+) -> None:
+    counters = await store.collection("counters")
+    assert await counters.increment("c1", "hits", defaults={"expires_at": 99}) == 1
+    assert await counters.get("c1") == {"id": "c1", "hits": 1, "expires_at": 99}
+    counts = await asyncio.gather(*(counters.increment("c1", "hits") for _ in range(40)))
+    assert sorted(counts) == list(range(2, 42))  # each caller got its own number
+    assert (await counters.get("c1") or {})["hits"] == 41
+    assert await counters.find({"expires_at": {"$lt": 100}}) == [await counters.get("c1")]
 
 
 async def test_insert_new_refuses_a_clash_on_another_unique_index(people: Collection) -> None:
