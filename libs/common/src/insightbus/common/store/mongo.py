@@ -145,7 +145,8 @@ class MongoCollection:
                 doc = await self._c.find_one_and_update(
                     {"_id": id}, update, upsert=True, return_document=ReturnDocument.AFTER
                 )
-                return int(doc[field])
+                if doc is not None:  # an upsert always returns one
+                    return int(doc[field])
             except DuplicateKeyError:
                 continue  # two upserts raced to create it: the second now finds it
         raise DuplicateKey(f"could not increment {id}")
