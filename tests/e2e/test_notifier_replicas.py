@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from insightbus.common.auth import TokenCodec, TokenKind
 from insightbus.common.bus.kafka import KafkaBus
 from insightbus.common.events import Envelope
 from insightbus.common.events.analysis import AnalysisProgressed
-from insightbus.common.events.sessions import SessionCreated
+from insightbus.common.events.sessions import SessionCreated, SessionDeleted
 from insightbus.common.settings import Settings
 from insightbus.common.testing import processes
 from insightbus.common.testing.factories import publish
@@ -61,6 +62,30 @@ async def ids(ws: ClientConnection, count: int) -> list[str]:
         if message["type"] != "pong":
             got.append(message["id"])
     return got
+
+
+async def deleted_everywhere(bus: KafkaBus, ports: list[int], token: str) -> None:
+    """A session deleted (recorded by one replica) closes its sockets on both, and neither
+    lets a socket in again."""
+    session_id = f"s-{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    await publish(
+        bus,
+        SessionCreated(session_id=session_id, user_id=USER, title="t", created_at=now),
+        "gateway",
+    )
+    async with socket(ports[0], session_id, token) as a, socket(ports[1], session_id, token) as b:
+        await publish(bus, SessionDeleted(session_id=session_id, user_id=USER), "gateway")
+        for ws in (a, b):
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 20)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
+    for port in ports:
+        url = f"ws://127.0.0.1:{port}/api/v1/sessions/{session_id}/events"
+        async with connect(url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 20)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
 
 
 def test_every_socket_on_every_replica_gets_each_message_once_even_when_one_dies(
@@ -104,6 +129,7 @@ def test_every_socket_on_every_replica_gets_each_message_once_even_when_one_dies
                     expected = [e.id for e in sent]
                     for ws in (a1, a2, b1):
                         assert await ids(ws, 20) == expected  # each once, in order
+                    await deleted_everywhere(bus, ports, token)
                     # Replica 0 dies with its clients connected; they come back on replica 1.
                     processes.stop(replicas[0], signal.SIGKILL)
                     more = [
