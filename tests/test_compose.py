@@ -1,7 +1,7 @@
 """``docker-compose.yml``, offline: valid against the Compose Specification's JSON schema
 (vendored in ``deploy/compose/``, see its README), and the distributed mode it promises:
-each service its own container with a health check, Kafka in KRaft mode, Prometheus
-scraping every service."""
+each service its own container with a health check (the notifier two replicas), Kafka in
+KRaft mode, Prometheus scraping every replica of every service."""
 
 from __future__ import annotations
 
@@ -69,8 +69,31 @@ def test_each_service_runs_alone_once_its_dependencies_are_healthy(
         assert env["INSIGHTBUS_GRAPH_URL"].startswith("bolt://")
         assert env["INSIGHTBUS_JWT_SECRET"].startswith("${INSIGHTBUS_JWT_SECRET:?")
         assert service["read_only"] is True and service["cap_drop"] == ["ALL"]
-    # The notifier cannot run two replicas yet (README, "Known limits").
-    assert services["notifier"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def published(port: str) -> tuple[range, int]:
+    """``"8001-8002:8000"`` as (the host ports, the container port)."""
+    host, container = port.rsplit(":", 1)
+    first, _, last = host.rpartition(":")[2].partition("-")
+    return range(int(first), int(last or first) + 1), int(container)
+
+
+def test_the_notifier_runs_as_two_replicas_each_reachable(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    notifier = services["notifier"]
+    replicas = notifier["deploy"]["replicas"]
+    assert replicas == 2
+    # Replicas are containers of one service: a fixed name would allow only one.
+    assert "container_name" not in notifier
+    # One host port each (a single one would be bound by the first replica only).
+    ((hosts, container),) = [published(p) for p in notifier["ports"]]
+    assert container == 8000 and len(hosts) == replicas
+    gateway_hosts, _ = published(services["gateway"]["ports"][0])
+    assert not set(hosts) & set(gateway_hosts)
+    # Both replicas have the settings every service has: one store (the notifier's database,
+    # not one per replica), one bus, and the gateway's JWT secret (a socket's token verifies
+    # on either replica).
+    assert notifier["environment"] == services["gateway"]["environment"]
 
 
 def test_kafka_runs_in_kraft_mode_and_takes_the_largest_event(compose: dict[str, Any]) -> None:
@@ -87,6 +110,13 @@ def test_prometheus_scrapes_every_service(compose: dict[str, Any]) -> None:
     config = yaml.safe_load(config_path.read_text())
     (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "insightbus"]
     assert job["metrics_path"] == "/metrics"
+    # DNS, not fixed targets: Compose answers a service's name with every replica's address,
+    # so both notifiers are scraped (and any a scale adds).
+    assert "static_configs" not in job
     (discovery,) = job["dns_sd_configs"]
     assert sorted(discovery["names"]) == sorted(SERVICES)
-    assert discovery["port"] == 8000
+    assert discovery["type"] == "A" and discovery["port"] == 8000
+    # Labelled with the service, so that a query sums its replicas (instance tells them apart).
+    assert {"source_labels": ["__meta_dns_name"], "target_label": "service"} in job[
+        "relabel_configs"
+    ]

@@ -216,32 +216,75 @@ def test_model_pods_ask_for_the_memory_their_workers_hold(rendered: list[Obj]) -
         assert "cpu" in container["resources"]["requests"], name  # the HPA needs it
 
 
+#: Scaled on CPU by an HPA, which owns the replica count (the others: fixed, or KEDA's).
+AUTOSCALED = ("gateway", "notifier")
+
+
 def test_disruptions_and_scaling(rendered: list[Obj]) -> None:
     deployments = of_kind(rendered, "Deployment")
     budgets = of_kind(rendered, "PodDisruptionBudget")
+    autoscalers = of_kind(rendered, "HorizontalPodAutoscaler")
+    assert set(autoscalers) == set(AUTOSCALED)
     for name in SERVICES:
         budget = budgets[name]["spec"]
         assert budget["selector"]["matchLabels"] == {"app.kubernetes.io/name": name}
-        # A drain may always take one pod: a single replica never blocks it.
-        assert budget.get("maxUnavailable") == 1, name
-    autoscalers = of_kind(rendered, "HorizontalPodAutoscaler")
-    assert set(autoscalers) == {"gateway"}
-    gateway = autoscalers["gateway"]["spec"]
-    assert gateway["scaleTargetRef"] == {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "name": "gateway",
-    }
-    assert gateway["metrics"][0]["resource"]["name"] == "cpu"
-    assert "replicas" not in deployments["gateway"]["spec"]  # the HPA owns the count
-    # The notifier cannot run two replicas yet (README, "Known limits"): one, replaced.
+        if name == "notifier":
+            # A drain never takes the last replica (some replica always serves the sockets),
+            # and never blocks either: the HPA keeps more than that.
+            assert budget.get("minAvailable") == 1 and "maxUnavailable" not in budget
+            assert autoscalers[name]["spec"]["minReplicas"] > budget["minAvailable"]
+        else:
+            # A drain may always take one pod: a single replica never blocks it.
+            assert budget.get("maxUnavailable") == 1, name
+    for name in AUTOSCALED:
+        spec = autoscalers[name]["spec"]
+        assert spec["scaleTargetRef"] == {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": name,
+        }
+        (metric,) = spec["metrics"]
+        assert metric["type"] == "Resource" and metric["resource"]["name"] == "cpu", name
+        assert 1 <= spec["minReplicas"] <= spec["maxReplicas"], name
+        assert "replicas" not in deployments[name]["spec"], name  # the HPA owns the count
+        assert deployments[name]["spec"]["strategy"] == {
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
+        }, name
+
+    # The notifier runs as replicas (a socket on any of them), two at least everywhere, rolled
+    # one pod at a time: a new one is ready before an old one stops, whose clients reconnect to
+    # another replica with last_event_id.
     notifier = deployments["notifier"]
-    assert notifier["spec"]["replicas"] == 1
-    assert notifier["spec"]["strategy"] == {"type": "Recreate"}
+    scaling = autoscalers["notifier"]["spec"]
+    assert scaling["minReplicas"] >= 2
+    # Scaling down closes a pod's sockets: one pod at a time, never all at once.
+    down = scaling["behavior"]["scaleDown"]
+    assert down.get("selectPolicy", "Max") != "Disabled"
+    assert down["policies"] and all(
+        p["type"] == "Pods" and p["value"] == 1 for p in down["policies"]
+    )
+    assert down["stabilizationWindowSeconds"] >= 300
+    # The pause lets the ingress controller stop routing upgrades here before the sockets close.
     (container,) = containers(notifier)
     pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
     grace = notifier["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
     assert 5 <= pause < grace
+    # Spread over nodes and zones, counting only the current revision's pods (a rollout's
+    # surge must not skew where the new ones go).
+    spread = notifier["spec"]["template"]["spec"]["topologySpreadConstraints"]
+    assert all(c["matchLabelKeys"] == ["pod-template-hash"] for c in spread)
+
+
+def test_production_runs_more_notifiers_than_the_base() -> None:
+    def bounds(directory: str) -> tuple[int, int]:
+        spec = of_kind(render(K8S / directory), "HorizontalPodAutoscaler")["notifier"]["spec"]
+        return spec["minReplicas"], spec["maxReplicas"]
+
+    base, production = bounds("base"), bounds("overlays/production")
+    assert base[0] == 2
+    assert production[0] >= 3 and production[0] > base[0]  # one per zone
+    assert production[1] > base[1]
 
 
 def selects(selector: Obj, labels: dict[str, str]) -> bool:
@@ -334,11 +377,20 @@ def test_the_ingress_routes_only_to_the_gateway_and_the_notifier(rendered: list[
     }
     assert set(backends.values()) == {"gateway", "notifier"}
     assert backends["/api/v1/ws"] == backends["/api/v1/webhooks"] == "notifier"
+    assert backends["/api/v1/sessions/[^/]+/events"] == "notifier"
     assert backends["/"] == "gateway"
+    # Any notifier replica serves any socket and any webhook call, so nothing pins a client to
+    # one: a reconnecting client goes to whichever replica is ready.
+    annotations = ingress["metadata"].get("annotations", {})
+    pinning = ("affinity", "session-cookie", "upstream-hash-by")
+    assert not [a for a in annotations if any(word in a for word in pinning)], annotations
+    # Sockets stay open longer than nginx's default minute without traffic.
+    assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
     services = of_kind(rendered, "Service")
     for name in SERVICES:
         assert services[name]["spec"]["selector"] == {"app.kubernetes.io/name": name}
         assert [p["name"] for p in services[name]["spec"]["ports"]] == ["http"]
+        assert services[name]["spec"].get("sessionAffinity", "None") == "None", name
 
 
 def consumer_groups(service: str) -> set[tuple[str, str]]:
