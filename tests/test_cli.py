@@ -11,7 +11,8 @@ from pathlib import Path
 from insightbus.common.events import REGISTRY, SUPERSEDED
 
 CLI = Path(sys.executable).parent / "insightbus"
-ANALYSIS = Path(__file__).resolve().parents[1] / "services" / "analysis"
+ROOT = Path(__file__).resolve().parents[1]
+ANALYSIS = ROOT / "services" / "analysis"
 GOEMOTIONS = ANALYSIS / "data" / "goemotions"
 
 
@@ -22,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_the_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("up", "schemas", "analysis"):
+    for command in ("up", "schemas", "asyncapi", "analysis"):
         assert command in result.stdout
 
 
@@ -45,12 +46,67 @@ def test_up_refuses_bad_settings_in_one_line_each() -> None:
     assert "'*' is not an origin" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_serve_runs_only_the_four_services() -> None:
+    result = run("serve", "billing")
+    assert result.returncode == 2
+    assert "invalid choice: 'billing'" in result.stderr
+    for name in ("analysis", "classifier", "gateway", "notifier"):
+        assert name in result.stderr
+
+
+def test_serve_refuses_services_apart_without_a_shared_token_secret() -> None:
+    # Each process would otherwise generate its own secret: the notifier would reject every
+    # token the gateway issued. The analysis verifies no token, so it may start without.
+    env = {k: v for k, v in os.environ.items() if k != "INSIGHTBUS_JWT_SECRET"}
+    for name in ("gateway", "notifier"):
+        result = subprocess.run(
+            [str(CLI), "serve", name],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**env, "INSIGHTBUS_BUS": "kafka"},
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(
+            f"insightbus serve {name}: INSIGHTBUS_JWT_SECRET: must be set"
+        )
+        assert "Traceback" not in result.stderr
+
+
+def test_serve_reports_bad_settings_in_one_line_each() -> None:
+    result = subprocess.run(
+        [str(CLI), "serve", "classifier"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "INSIGHTBUS_CLASSIFIER_WORKERS": "-1"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("insightbus serve classifier: INSIGHTBUS_CLASSIFIER_WORKERS: ")
+    assert "Traceback" not in result.stderr
+
+
 def test_schemas_prints_every_event_type() -> None:
     result = run("schemas")
     assert result.returncode == 0
     schemas = json.loads(result.stdout)
     assert set(schemas) == {f"{t}.v{v}" for t, v in [*REGISTRY, *SUPERSEDED]}
     assert schemas["content.uploaded.v1"]["x-topic"] == "insightbus.sessions.v1"
+
+
+def test_asyncapi_prints_the_published_document() -> None:
+    result = run("asyncapi")
+    assert result.returncode == 0, result.stderr
+    published = ROOT / "libs" / "common" / "schemas" / "asyncapi.json"
+    assert result.stdout == published.read_text()  # the file is this command's output
+
+
+def test_schemas_release_writes_each_version_once(tmp_path: Path) -> None:
+    result = run("schemas", "--release", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    released = {p.name for p in tmp_path.iterdir()}
+    assert released == {f"{t}.v{v}.json" for t, v in [*REGISTRY, *SUPERSEDED]}
+    assert run("schemas", "--release", str(tmp_path)).stderr == ""  # nothing rewritten
 
 
 def test_analysis_evaluate_scores_a_labelled_file(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from insightbus.cli.topology import render, rows, service_topologies
 from insightbus.common.events import topics
 from insightbus.common.events.catalog import EVENT_TYPES, EXTERNAL_ONLY
+from insightbus.common.events.examples import EXAMPLES
 from insightbus.common.topology import ServiceTopology
 from tests.conftest import CLI, ROOT
 
@@ -42,6 +43,13 @@ def test_the_tables_publish_the_whole_catalog_and_nothing_else() -> None:
     published = [e for s in SERVICES for e in s.publishes]
     assert len(published) == len(set(published)), "an event type with two producers"
     assert set(published) == set(EVENT_TYPES)
+
+
+def test_the_published_examples_name_their_producer() -> None:
+    # The AsyncAPI document says who publishes each message from its example's source.
+    producers = {row.event_type: row.producers for row in rows(SERVICES)}
+    for (event_type, version), (source, _) in EXAMPLES.items():
+        assert producers[event_type] == (source,), f"{event_type} v{version}"
 
 
 class _RecordingBus:

@@ -1,5 +1,7 @@
 """The distributed mode on one machine: gateway, analysis, classifier and notifier as separate
-processes, talking only through Kafka (tansu), each with its own MongoDB database (SecantusDB)."""
+processes (``insightbus serve <service>``, as the containers run them), talking only through
+Kafka, each with its own MongoDB database: tansu and SecantusDB on loopback, or the servers
+named by ``INSIGHTBUS_TEST_*`` (``make test-containers``: real Kafka and MongoDB)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, aclosing
 from pathlib import Path
@@ -16,10 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from insightbus.common.testing import processes
-from insightbus.common.testing.secantus import run_secantus
-from insightbus.common.testing.tansu import run_tansu
-from tests.conftest import free_port
+from insightbus.common.testing import processes, servers
+from tests.conftest import CLI, free_port
 from tests.e2e.flow import (
     TRANSCRIPT,
     create_session,
@@ -37,8 +37,10 @@ SERVICES = ("gateway", "analysis", "classifier", "notifier")
 def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
     logs = tmp_path_factory.mktemp("distributed")
     with ExitStack() as stack:
-        bootstrap = stack.enter_context(run_tansu())
-        mongo = stack.enter_context(run_secantus())
+        bootstrap = stack.enter_context(servers.kafka_server())
+        mongo = stack.enter_context(servers.mongo_server())
+        # Its own databases: an external server may hold other runs' data.
+        database = f"e2e_{uuid.uuid4().hex[:8]}"
         ports = {name: free_port() for name in SERVICES}
         running: dict[str, subprocess.Popen[bytes]] = {}
         for name in SERVICES:
@@ -46,10 +48,10 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 **os.environ,
                 "INSIGHTBUS_BUS": "kafka",
                 "INSIGHTBUS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                "INSIGHTBUS_KAFKA_SESSION_TIMEOUT_MS": "2000",
-                "INSIGHTBUS_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+                **servers.kafka_env(),
                 "INSIGHTBUS_STORE": "mongo",
                 "INSIGHTBUS_MONGO_URL": mongo,
+                "INSIGHTBUS_MONGO_DATABASE": database,
                 "INSIGHTBUS_JWT_SECRET": "a-shared-secret-of-at-least-32-characters",
                 "INSIGHTBUS_PORT": str(ports[name]),
                 "INSIGHTBUS_DATA_DIR": str(logs / name),
@@ -57,28 +59,48 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
             }
             running[name] = processes.start(
-                [sys.executable, "-m", f"insightbus.{name}.main"],
+                [str(CLI), "serve", name],
                 log=logs / f"{name}.log",
                 env=env,
             )
             stack.callback(processes.stop, running[name])
         for name in SERVICES:
-            _wait_healthy(name, ports[name], running[name], logs / f"{name}.log")
+            _wait_ready(name, ports[name], running[name], logs / f"{name}.log")
         yield ports
 
 
-def _wait_healthy(name: str, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_ready(name: str, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited:\n{log.read_text(errors='replace')}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{name} did not become healthy:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)  # polling for the server to come up, not waiting for an absence
+    raise RuntimeError(f"{name} did not become ready:\n{log.read_text(errors='replace')}")
+
+
+def test_each_service_serves_its_probes_and_metrics(distributed: dict[str, int]) -> None:
+    # What the Kubernetes probes and the Prometheus scrape read, from each process.
+    for name, port in distributed.items():
+        base = f"http://127.0.0.1:{port}"
+        live = httpx.get(f"{base}/livez", timeout=5)
+        assert live.status_code == 200 and live.json()["data"]["status"] == "alive"
+        ready = httpx.get(f"{base}/readyz", timeout=5)
+        assert ready.status_code == 200, (name, ready.text)
+        checks = ready.json()["data"]["checks"]
+        expected = {"bus": "ok", f"store:{name}": "ok"}
+        if name in ("analysis", "classifier"):
+            expected[f"service:{name}"] = "ok"  # its model workers are warm
+        assert checks == expected, name
+        metrics = httpx.get(f"{base}/metrics", timeout=5)
+        assert metrics.status_code == 200
+        assert metrics.headers["content-type"].startswith("text/plain")
+        assert "insightbus_http_requests_total" in metrics.text
+        assert "insightbus_events_handled_total" in metrics.text
 
 
 async def test_services_in_separate_processes_share_nothing_but_the_bus(

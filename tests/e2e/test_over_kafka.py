@@ -1,5 +1,5 @@
-"""The same flow with every service talking over Kafka (a tansu broker on loopback):
-nothing may depend on the in-process bus."""
+"""The same flow with every service talking over Kafka (a tansu broker on loopback, or the
+Kafka named by ``INSIGHTBUS_TEST_KAFKA_BOOTSTRAP``): nothing may depend on the in-process bus."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from contextlib import aclosing
 
 import pytest
 
-from insightbus.common.testing.tansu import run_tansu
+from insightbus.common.testing import servers
 from tests.conftest import StackFactory
 from tests.e2e.flow import (
     TRANSCRIPT,
@@ -23,7 +23,7 @@ from tests.e2e.flow import (
 
 @pytest.fixture(scope="module")
 def kafka() -> Iterator[str]:
-    with run_tansu() as bootstrap:
+    with servers.kafka_server() as bootstrap:
         yield bootstrap
 
 
@@ -32,9 +32,7 @@ async def test_the_session_flow_runs_over_kafka(stack_factory: StackFactory, kaf
         env={
             "INSIGHTBUS_BUS": "kafka",
             "INSIGHTBUS_KAFKA_BOOTSTRAP_SERVERS": kafka,
-            # tansu answers a group join after half the session timeout: keep it short.
-            "INSIGHTBUS_KAFKA_SESSION_TIMEOUT_MS": "2000",
-            "INSIGHTBUS_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+            **servers.kafka_env(),
         }
     )
     client, token, _ = await signed_up_client(stack.base_url)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from insightbus.common.auth import AccessTokenVerifier, InvalidToken, TokenCodec, TokenKind
+from insightbus.common.store import DocumentStore
+from insightbus.common.store.mongo import MongoStore
+from insightbus.common.store.sqlite import SqliteStore
+from insightbus.gateway.adapters.rate_limits import SharedLimiter
 from insightbus.gateway.domain.rate_limit import FixedWindowLimiter
 
 
@@ -97,3 +103,27 @@ def test_a_cached_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InvalidToken, match="expired"):
         verifier.verify(access)
     assert access not in verifier._verified
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "mongo"])
+async def test_replicas_sharing_a_store_share_one_allowance(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    store: DocumentStore = (
+        SqliteStore(None)
+        if kind == "sqlite"
+        else MongoStore(request.getfixturevalue("mongo_url"), f"rl_{uuid.uuid4().hex[:8]}")
+    )
+    await store.start()
+    now = [60 * 16_667 + 20.0]  # 20 s into a window (windows are on the wall clock)
+    replicas = [SharedLimiter(store, 5, clock=lambda: now[0]) for _ in range(2)]
+    try:
+        decisions = [await replicas[i % 2].hit("user:u1") for i in range(8)]
+        assert [d.allowed for d in decisions] == [True] * 5 + [False] * 3
+        assert [d.remaining for d in decisions[:5]] == [4, 3, 2, 1, 0]
+        assert decisions[0].reset_after == 40
+        assert (await replicas[0].hit("user:other")).allowed  # per client
+        now[0] += 40  # the next window
+        assert (await replicas[1].hit("user:u1")).remaining == 4
+    finally:
+        await store.close()

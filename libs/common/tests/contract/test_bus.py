@@ -10,7 +10,6 @@ going to come before it has come.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -24,6 +23,7 @@ from insightbus.common.bus.embedded import EmbeddedBus
 from insightbus.common.bus.kafka import KafkaBus
 from insightbus.common.events import Envelope
 from insightbus.common.events.topics import dead_letter
+from insightbus.common.testing.servers import kafka_timeouts
 
 MAX_ATTEMPTS = 3
 
@@ -37,14 +37,6 @@ class Adapter:
     shared_groups: bool = False
 
 
-def kafka_timeouts() -> dict[str, int]:
-    if os.environ.get("INSIGHTBUS_TEST_KAFKA_BOOTSTRAP"):
-        # A real Kafka refuses sessions under group.min.session.timeout.ms (6 s by default).
-        return {"session_timeout_ms": 6_000, "heartbeat_interval_ms": 1_000}
-    # tansu answers a JoinGroup after about half the session timeout: keep it short.
-    return {"session_timeout_ms": 2_000, "heartbeat_interval_ms": 300}
-
-
 @pytest.fixture(
     params=["embedded-memory", "embedded-file", pytest.param("kafka", marks=pytest.mark.kafka)]
 )
@@ -56,7 +48,7 @@ def adapter(request: pytest.FixtureRequest, tmp_path: Path) -> Adapter:
         path = tmp_path / "bus.db"
         return Adapter(lambda: EmbeddedBus(path, **options), durable=True)
     bootstrap: str = request.getfixturevalue("kafka_bootstrap")
-    timeouts = kafka_timeouts()
+    timeouts = kafka_timeouts()  # the broker in use: tansu, or a real Kafka
     return Adapter(
         lambda: KafkaBus(bootstrap, **options, **timeouts), durable=True, shared_groups=True
     )

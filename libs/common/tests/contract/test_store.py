@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
@@ -236,6 +237,18 @@ async def test_insert_prefix_stops_at_the_first_clash_and_keeps_what_came_before
     assert await log.count() == 3
 
 
+async def test_increment_counts_atomically_and_creates_with_defaults(
+    store: DocumentStore,
+) -> None:
+    counters = await store.collection("counters")
+    assert await counters.increment("c1", "hits", defaults={"expires_at": 99}) == 1
+    assert await counters.get("c1") == {"id": "c1", "hits": 1, "expires_at": 99}
+    counts = await asyncio.gather(*(counters.increment("c1", "hits") for _ in range(40)))
+    assert sorted(counts) == list(range(2, 42))  # each caller got its own number
+    assert (await counters.get("c1") or {})["hits"] == 41
+    assert await counters.find({"expires_at": {"$lt": 100}}) == [await counters.get("c1")]
+
+
 async def test_insert_new_refuses_a_clash_on_another_unique_index(people: Collection) -> None:
     with pytest.raises(DuplicateKey):
         await people.insert_new([{"id": "h", "email": "b@x.io", "age": 5}])
@@ -339,6 +352,9 @@ async def test_expiry_times_read_back_in_utc_to_the_millisecond(store: DocumentS
     assert await leases.count({"expire_at": {"$in": [at, at + HOUR]}}) == 3
     assert await leases.insert_prefix([{"id": "e", "expire_at": at + 2 * HOUR}, {"id": "a"}]) == 1
     assert (await leases.get("e") or {})["expire_at"] == back + 2 * HOUR
+    assert await leases.increment("f", "n", defaults={"expire_at": at}) == 1
+    assert await leases.increment("f", "n", defaults={"expire_at": at}) == 2
+    assert (await leases.get("f") or {})["expire_at"] == back
 
 
 async def test_an_expiry_time_is_an_aware_datetime(store: DocumentStore) -> None:

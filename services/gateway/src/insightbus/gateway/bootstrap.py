@@ -15,13 +15,14 @@ from insightbus.common.bus import MessageBus
 from insightbus.common.idempotency import Inbox
 from insightbus.common.outbox import Outbox
 from insightbus.common.runtime import service_app
-from insightbus.common.settings import Settings
+from insightbus.common.settings import Settings, StoreKind
 from insightbus.common.store import DocumentStore
 from insightbus.common.topology import subscribe
 from insightbus.common.unit_of_work import UnitOfWork
 from insightbus.common.web.dependencies import provide, withdraw
 from insightbus.gateway.adapters.corpus import ticket_requests
 from insightbus.gateway.adapters.passwords import Passwords
+from insightbus.gateway.adapters.rate_limits import InMemoryLimiter, SharedLimiter
 from insightbus.gateway.adapters.storage import GatewayCollections
 from insightbus.gateway.app.action_items import ActionItems
 from insightbus.gateway.app.analysis import AnalysisViews
@@ -30,11 +31,10 @@ from insightbus.gateway.app.auth import Accounts
 from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.gateway import Gateway
-from insightbus.gateway.app.ports import PasswordHasher
+from insightbus.gateway.app.ports import PasswordHasher, RateLimiter
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.ticket_projector import TicketJobProjector
 from insightbus.gateway.app.tickets import Limits, TicketJobs
-from insightbus.gateway.domain.rate_limit import FixedWindowLimiter
 from insightbus.gateway.entrypoints.bus import TOPOLOGY
 from insightbus.gateway.entrypoints.http import ROUTERS
 from insightbus.gateway.entrypoints.http.ratelimit import RateLimitMiddleware
@@ -81,10 +81,16 @@ class GatewayService:
         app.user_middleware.append(
             Middleware(
                 RateLimitMiddleware,
-                limiter=FixedWindowLimiter(self._settings.rate_limit_per_minute),
+                limiter=self._rate_limiter(),
                 verifier=self._verifier,
             )
         )
+
+    def _rate_limiter(self) -> RateLimiter:
+        limit = self._settings.rate_limit_per_minute
+        if self._settings.store is StoreKind.mongo:  # replicas: one count for all
+            return SharedLimiter(self._store, limit)
+        return InMemoryLimiter(limit)  # one process
 
     async def start(self) -> None:
         settings = self._settings

@@ -83,14 +83,22 @@ def parse(envelope: Envelope) -> Event:
     return model.model_validate(envelope.data)
 
 
+def versions() -> list[type[Event]]:
+    """Every model of every event type, in catalog order: each current version followed by
+    the earlier versions still read, newest first."""
+    found: list[type[Event]] = []
+    for current in EVENT_TYPES:
+        earlier = [e for e, _ in SUPERSEDED.values() if e.type == current.type]
+        found += [current, *sorted(earlier, key=lambda e: -e.version)]
+    return found
+
+
 def json_schemas() -> dict[str, dict[str, Any]]:
     """The published schema of each event: ``<type>.v<version>`` -> JSON schema, the
     earlier versions still read after the current one."""
     schemas: dict[str, dict[str, Any]] = {}
-    for current in EVENT_TYPES:
-        earlier = [e for e, _ in SUPERSEDED.values() if e.type == current.type]
-        for event in (current, *sorted(earlier, key=lambda e: -e.version)):
-            schema = event.model_json_schema()
-            schema["x-topic"] = event.topic
-            schemas[f"{event.type}.v{event.version}"] = schema
+    for event in versions():
+        schema = event.model_json_schema()
+        schema["x-topic"] = event.topic
+        schemas[f"{event.type}.v{event.version}"] = schema
     return schemas

@@ -48,16 +48,27 @@ class SessionScoped(Event):
 
 
 class Envelope(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """What travels on the bus: an event's data and what a consumer needs to read it."""
 
-    id: str = Field(default_factory=new_id)
-    type: str
-    version: int
-    source: str
-    time: datetime = Field(default_factory=utcnow)
-    key: str
-    correlation_id: str = Field(default_factory=new_id)
-    data: dict[str, Any]
+    # As serialized, every field is there (the published schema says so).
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    id: str = Field(
+        default_factory=new_id,
+        description="unique per event, and the same when a fact is re-emitted: deduplicate on it",
+    )
+    type: str = Field(description="the event type, e.g. 'emotion.detected'")
+    version: int = Field(description="the version of the event type's schema that data follows")
+    source: str = Field(description="the service that published it")
+    time: datetime = Field(default_factory=utcnow, description="when it was published")
+    key: str = Field(
+        description="what the event is about (the session id): the Kafka message key, so that "
+        "one session's events stay in order"
+    )
+    correlation_id: str = Field(
+        default_factory=new_id, description="the request that caused it, through every service"
+    )
+    data: dict[str, Any] = Field(description="the event: the schema of type at version")
 
     @classmethod
     def wrap(

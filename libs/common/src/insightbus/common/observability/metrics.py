@@ -1,6 +1,6 @@
 """Prometheus metrics shared by every service (one registry per process)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_PUBLISHED = Counter(
     "insightbus_events_published_total", "Events published to the bus", ["topic"]
@@ -18,4 +18,10 @@ HTTP_REQUESTS = Counter(
 )
 HTTP_SECONDS = Histogram(
     "insightbus_http_request_seconds", "HTTP request latency", ["method", "route"]
+)
+CONSUMER_LAG = Gauge(
+    "insightbus_consumer_lag",
+    "Records in a partition not yet handled by the group (the broker's high watermark as"
+    " last fetched, minus the next offset to handle)",
+    ["group", "topic", "partition"],
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReplaceOne, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
@@ -161,6 +161,24 @@ class MongoCollection:
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
         return result.matched_count
+
+    async def increment(
+        self, id: str, field: str, *, defaults: Mapping[str, Any] | None = None
+    ) -> int:
+        created = {k: v for k, v in self._checked(defaults or {}).items() if k not in ("id", field)}
+        update: dict[str, Any] = {"$inc": {field: 1}}
+        if created:
+            update["$setOnInsert"] = created
+        for _ in range(2):
+            try:
+                doc = await self._c.find_one_and_update(
+                    {"_id": id}, update, upsert=True, return_document=ReturnDocument.AFTER
+                )
+                if doc is not None:  # an upsert always returns one
+                    return int(doc[field])
+            except DuplicateKeyError:
+                continue  # two upserts raced to create it: the second now finds it
+        raise DuplicateKey(f"could not increment {id}")
 
     async def delete(self, filter: Filter) -> int:
         result = await self._c.delete_many(_query(filter))

@@ -118,6 +118,13 @@ class Collection(Protocol):
         compare-and-set (e.g. spend a refresh token only once).
         """
 
+    async def increment(
+        self, id: str, field: str, *, defaults: Mapping[str, Any] | None = None
+    ) -> int:
+        """Add 1 to the number ``field`` of document ``id`` and return the new value, in one
+        atomic step however many processes share the store; a missing document is created
+        with ``defaults`` and ``field`` = 1 (a counter shared by replicas)."""
+
     async def delete(self, filter: Filter) -> int:
         """Delete every matching document; returns how many."""
 

@@ -245,6 +245,19 @@ class SqliteCollection:
             raise DuplicateKey(str(exc)) from exc
         return cursor.rowcount
 
+    async def increment(
+        self, id: str, field: str, *, defaults: Mapping[str, Any] | None = None
+    ) -> int:
+        path = f"$.{_checked(field)}"
+        row = self._db.execute(
+            f"INSERT INTO {self._table} (id, doc) VALUES (?, ?)"  # noqa: S608
+            " ON CONFLICT (id) DO UPDATE SET"
+            " doc = json_set(doc, ?, coalesce(json_extract(doc, ?), 0) + 1)"
+            " RETURNING json_extract(doc, ?)",
+            (id, self._dump({**(defaults or {}), "id": id, field: 1}), path, path, path),
+        ).fetchone()
+        return int(row[0])
+
     async def delete(self, filter: Filter) -> int:
         where, params = _where(filter, self.expiring)
         cursor = self._db.execute(f"DELETE FROM {self._table}{where}", params)  # noqa: S608

@@ -75,10 +75,11 @@ def _probe(port: int, bootstrap: str) -> bool:
 
 
 @contextlib.contextmanager
-def run_tansu(timeout_s: float = 30.0) -> Iterator[str]:
-    """Yield the bootstrap address (``host:port``) of a fresh broker; stop it afterwards."""
+def run_tansu(timeout_s: float = 30.0, port: int | None = None) -> Iterator[str]:
+    """Yield the bootstrap address (``host:port``) of a fresh broker; stop it afterwards.
+    ``port`` starts one where another was (a broker restart: it comes back empty)."""
     binary = broker_binary()
-    port = _free_port()
+    port = port or _free_port()
     url = f"tcp://127.0.0.1:{port}"
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(  # noqa: S603

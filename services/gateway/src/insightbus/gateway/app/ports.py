@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from insightbus.gateway.domain.rate_limit import Decision
+
 
 class PasswordHasher(Protocol):
     async def hash(self, password: str) -> str: ...
@@ -18,3 +20,9 @@ class PasswordHasher(Protocol):
 
 #: The wording of demo tickets (customer requests), read when first needed.
 TicketRequests = Callable[[], Sequence[str]]
+
+
+class RateLimiter(Protocol):
+    """Counts a client's requests in its current window and says whether one may pass."""
+
+    async def hit(self, key: str) -> Decision: ...

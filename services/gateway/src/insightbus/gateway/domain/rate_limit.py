@@ -19,9 +19,8 @@ class Decision:
 
 
 class FixedWindowLimiter:
-    """In memory, so per process: with several gateway replicas each counts on its own and
-    a client may get up to replicas x limit. Fine for fairness; a hard quota would need a
-    shared counter (e.g. Redis INCR with EXPIRE)."""
+    """In memory, so per process (the embedded stack); replicas share a counter in the
+    store instead (``adapters/rate_limits.py``)."""
 
     def __init__(self, limit: int, window_s: float = 60.0) -> None:
         if limit < 1 or window_s <= 0:

@@ -14,8 +14,9 @@ class Ownership:
     def __init__(self, collection: Collection) -> None:
         self._collection = collection
         self._waiters: dict[str, list[asyncio.Event]] = defaultdict(list)
-        # Only this service's own event handlers change ownership, so a cache of what
-        # was read or written stays true; it saves a read per pushed message.
+        # Only the notifier's own event handlers change ownership: the records by one
+        # replica (the group), and every replica's cache through ``seen`` (the fan-out).
+        # So the cache stays true; it saves a read per pushed message.
         self._cache: dict[str, tuple[str | None, bool]] = {}
 
     async def record(self, session_id: str, user_id: str) -> None:
@@ -35,6 +36,22 @@ class Ownership:
             {"id": session_id, "user_id": user_id, "deleted": True, "at": utcnow().isoformat()}
         )
         self._cache[session_id] = (user_id, True)
+
+    async def seen(self, session_id: str, user_id: str, deleted: bool) -> None:
+        """What this replica learns from the fan-out: another replica may be the one that
+        records it. Wakes the sockets waiting here for the session to exist."""
+        if deleted:
+            self._cache[session_id] = (user_id, True)
+            return
+        if self._cache.get(session_id, (None, False))[1]:
+            return  # deleted already: a late creation changes nothing
+        doc = await self._collection.get(session_id)
+        if doc is not None and doc.get("deleted"):
+            self._cache[session_id] = (str(doc["user_id"]), True)
+            return
+        self._cache[session_id] = (user_id, False)
+        for waiter in self._waiters.pop(session_id, ()):
+            waiter.set()
 
     async def owner(self, session_id: str) -> tuple[str | None, bool]:
         """(owner, deleted) as far as the notifier knows."""

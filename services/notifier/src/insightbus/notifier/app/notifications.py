@@ -84,7 +84,11 @@ class Notifications:
 
     # The pushing half.
 
+    async def push_session_created(self, event: SessionCreated) -> None:
+        await self._ownership.seen(event.session_id, event.user_id, deleted=False)
+
     async def push_session_deleted(self, event: SessionDeleted) -> None:
+        await self._ownership.seen(event.session_id, event.user_id, deleted=True)
         self._sessions.close_session(event.session_id, Closing.SESSION_DELETED)
 
     async def push_session_messages(self, run: Sequence[tuple[Envelope, Event]]) -> None:

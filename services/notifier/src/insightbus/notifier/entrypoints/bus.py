@@ -63,6 +63,10 @@ async def on_ticket_job(app: Notifier, envelope: Envelope, event: TicketJobEvent
     await app.notifications.ticket_job(envelope, event)
 
 
+async def push_session_created(app: Notifier, envelope: Envelope, event: SessionCreated) -> None:
+    await app.notifications.push_session_created(event)
+
+
 async def push_session_deleted(app: Notifier, envelope: Envelope, event: SessionDeleted) -> None:
     await app.notifications.push_session_deleted(event)
 
@@ -103,7 +107,12 @@ TOPOLOGY: ServiceTopology[Notifier] = ServiceTopology(
             topics.TICKETS,
             {TicketsClassified.type: on_ticket_job, TicketsFailed.type: on_ticket_job},
         ),
-        Consumer(LIVE, topics.SESSIONS, {SessionDeleted.type: push_session_deleted}, fanout=True),
+        Consumer(
+            LIVE,
+            topics.SESSIONS,
+            {SessionCreated.type: push_session_created, SessionDeleted.type: push_session_deleted},
+            fanout=True,
+        ),
         Consumer(
             LIVE,
             topics.ANALYSIS,

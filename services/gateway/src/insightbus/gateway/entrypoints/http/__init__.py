@@ -6,6 +6,7 @@ from insightbus.gateway.entrypoints.http.action_items import router as action_it
 from insightbus.gateway.entrypoints.http.analysis import router as analysis_router
 from insightbus.gateway.entrypoints.http.auth import router as auth_router
 from insightbus.gateway.entrypoints.http.content import router as content_router
+from insightbus.gateway.entrypoints.http.contracts import router as contracts_router
 from insightbus.gateway.entrypoints.http.credentials import router as credentials_router
 from insightbus.gateway.entrypoints.http.sessions import router as sessions_router
 from insightbus.gateway.entrypoints.http.tickets import router as tickets_router
@@ -18,4 +19,5 @@ ROUTERS = (
     analysis_router,
     action_items_router,
     tickets_router,
+    contracts_router,
 )

@@ -3,21 +3,20 @@
 Applies to HTTP requests under ``/api/`` only (not /health, /metrics, /docs, nor
 WebSockets). Every such response carries ``X-RateLimit-Limit``, ``-Remaining`` and
 ``-Reset``, errors included; beyond the limit the answer is 429 with ``Retry-After``.
-Clients are users (by a valid access token) or, when anonymous, client IPs. Counts live
-in this process: see ``FixedWindowLimiter`` about several replicas.
+Clients are users (by a valid access token) or, when anonymous, client IPs. Where the
+counts live (this process, or the store replicas share) is the limiter's business.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from insightbus.common.auth import AccessTokenVerifier, bearer_token
-from insightbus.gateway.domain.rate_limit import Decision, FixedWindowLimiter
+from insightbus.gateway.app.ports import RateLimiter
+from insightbus.gateway.domain.rate_limit import Decision
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +44,13 @@ class RateLimitMiddleware:
         self,
         app: ASGIApp,
         *,
-        limiter: FixedWindowLimiter,
+        limiter: RateLimiter,
         verifier: AccessTokenVerifier,
-        clock: Callable[[], float] = time.monotonic,
         prefix: str = "/api/",
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.verifier = verifier
-        self.clock = clock
         self.prefix = prefix
 
     def client_key(self, scope: Scope) -> str:
@@ -72,7 +69,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        decision = self.limiter.hit(self.client_key(scope), self.clock())
+        decision = await self.limiter.hit(self.client_key(scope))
         headers = _rate_headers(decision)
         if not decision.allowed:
             await self._send(

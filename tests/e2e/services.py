@@ -1,0 +1,56 @@
+"""Services of the distributed mode as separate OS processes, for the e2e and fault tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from insightbus.common.testing import processes, servers
+from tests.conftest import CLI
+
+SECRET = "a-shared-secret-of-at-least-32-characters"
+
+
+def service_env(name: str, port: int, data: Path, bootstrap: str, mongo: str) -> dict[str, str]:
+    """One service over Kafka (tansu) and its own MongoDB database (SecantusDB)."""
+    return {
+        **os.environ,
+        "INSIGHTBUS_BUS": "kafka",
+        "INSIGHTBUS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        **servers.kafka_env(),
+        "INSIGHTBUS_STORE": "mongo",
+        "INSIGHTBUS_MONGO_URL": mongo,
+        "INSIGHTBUS_JWT_SECRET": SECRET,
+        "INSIGHTBUS_PORT": str(port),
+        "INSIGHTBUS_DATA_DIR": str(data / name),
+        "INSIGHTBUS_ANALYSIS_WORKERS": "1",
+        "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
+    }
+
+
+def start_service(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return processes.start([str(CLI), "serve", name], log=log, env=env)
+
+
+def wait_until(
+    port: int, process: subprocess.Popen[bytes], log: Path, path: str = "/health", ok: bool = True
+) -> None:
+    """Until ``path`` answers 200 (or, with ``ok=False``, anything else)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited ({process.returncode}):\n{log.read_text(errors='replace')}")
+        try:
+            status = httpx.get(f"http://127.0.0.1:{port}{path}", timeout=2).status_code
+        except httpx.HTTPError:
+            status = None
+        if (status == 200) == ok and status is not None:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"{path} never {'ready' if ok else 'unready'}:\n{log.read_text(errors='replace')}"
+    )
