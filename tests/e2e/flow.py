@@ -163,3 +163,39 @@ async def analysed(
         session_id = await create_session(client, title)
         await upload(client, session_id, name, body)
         yield client, session_id, await watch_until_complete(ws_url, session_id, token)
+
+
+async def signed_ticket_job(client: httpx.AsyncClient, rows: int) -> str:
+    """A CSV of ``rows`` tickets signed with the user's secret (the README's scheme) and
+    uploaded; returns the job's session id. For more tickets than the generator makes."""
+    import base64
+    import hashlib
+    import hmac
+    import secrets
+    import time
+
+    r = await client.post("/api/v1/signing-secret")
+    assert r.status_code == 201, r.text
+    secret = str(r.json()["data"]["signing_secret"])
+    subjects = ("My card has not arrived", "Refund still pending", "Cannot log in to the app")
+    raw = (
+        "issue_key,summary,description,reporter,created_at\n"
+        + "".join(
+            f"T-{i},{subjects[i % 3]},Ticket number {i} needs an answer,ada@example.com,"
+            "2026-11-20T10:00:00Z\n"
+            for i in range(1, rows + 1)
+        )
+    ).encode()
+    timestamp, nonce = str(int(time.time())), secrets.token_urlsafe(16)
+    message = timestamp.encode() + b"." + nonce.encode() + b"." + raw
+    r = await client.post(
+        "/api/tickets/upload",
+        json={"csv_content": base64.b64encode(raw).decode()},
+        headers={
+            "X-Timestamp": timestamp,
+            "X-Nonce": nonce,
+            "X-Signature": hmac.new(secret.encode(), message, hashlib.sha256).hexdigest(),
+        },
+    )
+    assert r.status_code == 202, r.text
+    return str(r.json()["data"]["session_id"])
