@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-from insightbus.common.store import Collection, DocumentStore, Index
+from insightbus.common.store import EXPIRE_AT, Collection, DocumentStore, expiry_index
 from insightbus.gateway.domain.rate_limit import Decision, FixedWindowLimiter
 
 
@@ -27,7 +28,8 @@ class InMemoryLimiter:
 
 class SharedLimiter:
     """Fixed windows of ``window_s`` on the wall clock, one counter document per client
-    and window; a refused request counts too (what a shared INCR counts)."""
+    and window, expiring a window after its end; a refused request counts too (what a
+    shared INCR counts)."""
 
     def __init__(
         self,
@@ -41,22 +43,17 @@ class SharedLimiter:
         self._window_s = window_s
         self._clock = clock
         self._counters: Collection | None = None
-        self._next_sweep = 0.0
 
     async def hit(self, key: str) -> Decision:
         now = self._clock()
         if self._counters is None:  # the store starts after the app is configured
-            self._counters = await self._store.collection(
-                "rate_limit_windows", [Index(("expires_at",))]
-            )
+            self._counters = await self._store.collection("rate_limit_windows", [expiry_index()])
         window = math.floor(now / self._window_s)
         ends = (window + 1) * self._window_s
+        expire_at = datetime.fromtimestamp(ends + self._window_s, UTC)
         count = await self._counters.increment(
-            f"{key}:{window}", "count", defaults={"expires_at": ends}
+            f"{key}:{window}", "count", defaults={EXPIRE_AT: expire_at}
         )
-        if now >= self._next_sweep:  # past windows, once a window (any replica may)
-            self._next_sweep = now + self._window_s
-            await self._counters.delete({"expires_at": {"$lt": now}})
         return Decision(
             allowed=count <= self.limit,
             limit=self.limit,
