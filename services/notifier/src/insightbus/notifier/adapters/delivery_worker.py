@@ -110,11 +110,13 @@ class DeliveryWorker:
             if not await self._store.claim(doc, lease, until):
                 continue  # another worker has it
             task = asyncio.create_task(self._attempt(doc, lease, started))
-            self._inflight[doc["id"]] = task
-            task.add_done_callback(functools.partial(self._done, doc["id"]))
+            # By lease, not delivery id: a delivery redelivered by hand mid-attempt has two
+            # attempts, and each must count against the concurrency and be seen by stop().
+            self._inflight[lease] = task
+            task.add_done_callback(functools.partial(self._done, lease, doc["id"]))
 
-    def _done(self, delivery_id: str, task: asyncio.Task[None]) -> None:
-        self._inflight.pop(delivery_id, None)
+    def _done(self, lease: str, delivery_id: str, task: asyncio.Task[None]) -> None:
+        self._inflight.pop(lease, None)
         if not task.cancelled() and (error := task.exception()) is not None:
             # The store failed us: the lease runs out and the delivery is due again.
             log.error("webhook delivery %s: attempt broke", delivery_id, exc_info=error)
