@@ -37,6 +37,7 @@ from insightbus.common.bus.delivery import deliver, deliver_all, drain
 from insightbus.common.bus.port import BatchHandler, Handler, Subscription
 from insightbus.common.events import Envelope
 from insightbus.common.observability import metrics
+from insightbus.common.periodic import every
 from insightbus.common.sqlite_transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,9 @@ class EmbeddedBus:
                     for partition in range(self._partitions)
                 ],
             )
-        self._pruning = asyncio.create_task(self._prune_periodically(), name="bus:prune")
+        self._pruning = asyncio.create_task(
+            every(self._prune_interval_s, self.prune, "pruning the bus log"), name="bus:prune"
+        )
         for sub in self._subscriptions:
             for topic in sub.topics:
                 for partition in range(self._partitions):
@@ -365,17 +368,6 @@ class EmbeddedBus:
         if not groups:
             return _NO_GROUP
         return int(lowest) if recorded == groups else 0
-
-    async def _prune_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self._prune_interval_s)
-            try:
-                pruned = await self.prune()
-            except Exception:  # the next pass tries again; the task must not die
-                log.exception("pruning the bus log failed; will try again")
-                continue
-            if pruned:
-                log.debug("bus log pruned", extra={"envelopes": pruned})
 
     def _committed(self, group: str, topic: str, partition: int) -> int:
         row = (

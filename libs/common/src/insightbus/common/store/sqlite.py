@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from insightbus.common import sqlite_files
+from insightbus.common.periodic import every
 from insightbus.common.sqlite_transaction import transaction
 from insightbus.common.store.port import (
     Document,
@@ -298,7 +299,10 @@ class SqliteStore:
         # Every TTL index of the file, also of collections this process does not open.
         for name, field, ttl_s in db.execute("SELECT collection, field, ttl_s FROM _expiry"):
             self._ttl[(name, field)] = int(ttl_s)
-        self._purging = asyncio.create_task(self._purge_periodically(), name="store:purge")
+        self._purging = asyncio.create_task(
+            every(self._purge_interval_s, self.purge_expired, "purging expired documents"),
+            name="store:purge",
+        )
 
     async def close(self) -> None:
         if self._purging is not None:
@@ -375,14 +379,3 @@ class SqliteStore:
                 await asyncio.sleep(0)  # let requests in between chunks
         sqlite_files.reclaim(db)  # also what an earlier pass left (it gives back so much)
         return purged
-
-    async def _purge_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self._purge_interval_s)
-            try:
-                purged = await self.purge_expired()
-            except Exception:  # the next pass tries again; the task must not die
-                log.exception("purging expired documents failed; will try again")
-                continue
-            if purged:
-                log.debug("expired documents purged", extra={"documents": purged})
