@@ -17,9 +17,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from insightbus.common.bus import MessageBus
+from insightbus.common.graph import Graph
 from insightbus.common.observability.logging import configure_logging
 from insightbus.common.observability.sentry import init_sentry
-from insightbus.common.settings import BusKind, Settings, StoreKind
+from insightbus.common.settings import BusKind, GraphKind, Settings, StoreKind
 from insightbus.common.store import DocumentStore
 from insightbus.common.web import (
     error_response,
@@ -63,16 +64,20 @@ WARM_UP_TIMEOUT_S = 120.0
 
 @dataclass
 class Process:
-    """Everything one OS process runs: its adapters and its services."""
+    """Everything one OS process runs: its adapters and its services. ``graph``: the one its
+    services share, when one of them uses it and it is on."""
 
     bus: MessageBus
     stores: dict[str, DocumentStore] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
+    graph: Graph | None = None
 
     def health_checks(self) -> dict[str, HealthCheck]:
         checks: dict[str, HealthCheck] = {"bus": self.bus.healthy}
         for name, store in self.stores.items():
             checks[f"store:{name}"] = store.healthy
+        if self.graph is not None:
+            checks["graph"] = self.graph.healthy
         return checks
 
     def readiness(self) -> dict[str, str | None]:
@@ -85,6 +90,8 @@ class Process:
     async def start(self) -> None:
         for store in self.stores.values():
             await store.start()
+        if self.graph is not None:
+            await self.graph.start()
         for service in self.services:
             await service.start()
         # Consumers start last, once every handler has what it needs.
@@ -94,6 +101,8 @@ class Process:
         await self.bus.stop()
         for service in reversed(self.services):
             await service.stop()
+        if self.graph is not None:
+            await self.graph.close()
         for store in self.stores.values():
             await store.close()
 
@@ -135,6 +144,40 @@ def make_store(settings: Settings, service: str) -> DocumentStore:
     return SqliteStore(settings.sqlite_path(service))
 
 
+class GraphNotConfigured(RuntimeError):
+    """The graph is on, but a process that cannot run one of its own has no URL."""
+
+
+def make_graph(settings: Settings, *, embedded: bool) -> Graph | None:
+    """The graph the settings name: None when off; the server at ``graph_url``; without a
+    URL, a FalkorDB this process runs under the data dir, where ``embedded`` (the one-process
+    stack: its services then share it). Services running apart must share a server."""
+    if settings.graph is GraphKind.off:
+        return None
+    if settings.graph_url is not None:
+        from insightbus.common.graph.bolt import BoltConfig, BoltGraph
+
+        password = settings.graph_password
+        return BoltGraph(
+            BoltConfig(
+                settings.graph_url.get_secret_value(),
+                user=settings.graph_user,
+                password=password.get_secret_value() if password else None,
+                database=settings.graph_database,
+            )
+        )
+    if not embedded:
+        raise GraphNotConfigured(
+            "INSIGHTBUS_GRAPH_URL is not set: services running apart share one graph server"
+            " (a Neo4j); set it, or INSIGHTBUS_GRAPH=off"
+        )
+    from insightbus.common.graph.embedded import EmbeddedGraph
+
+    return EmbeddedGraph(
+        settings.resolved_data_dir / "graph", database=settings.graph_database or "insightbus"
+    )
+
+
 def create_app(
     process: Process,
     *,
@@ -173,13 +216,17 @@ def create_app(
 
 
 def service_app(
-    settings: Settings, name: str, build: Callable[[DocumentStore, MessageBus], Service]
+    settings: Settings,
+    name: str,
+    build: Callable[[DocumentStore, MessageBus], Service],
+    *,
+    graph: Graph | None = None,
 ) -> FastAPI:
     """One service alone in its process (the distributed mode), on the adapters the
-    settings pick: its own store, the shared bus."""
+    settings pick: its own store, the shared bus, and the ``graph`` its build uses."""
     bus = make_bus(settings)
     store = make_store(settings, name)
-    process = Process(bus=bus, stores={name: store}, services=[build(store, bus)])
+    process = Process(bus=bus, stores={name: store}, services=[build(store, bus)], graph=graph)
     return create_app(process, title=f"insightbus {name}", settings=settings)
 
 
@@ -203,7 +250,7 @@ def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -
 def health_router(
     checks: dict[str, HealthCheck], readiness: Callable[[], dict[str, str | None]] = dict
 ) -> APIRouter:
-    """``/livez``: the process runs. ``/health``: each dependency (bus, stores) answers.
+    """``/livez``: the process runs. ``/health``: each dependency (bus, stores, graph) answers.
     ``/readyz``: both, and every service warm: what a load balancer routes by."""
     router = APIRouter(tags=["health"])
 
