@@ -1,5 +1,6 @@
 """The distributed mode on one machine: gateway, analysis, classifier and notifier as separate
-processes, talking only through Kafka (tansu), each with its own MongoDB database (SecantusDB)."""
+processes, talking only through Kafka (tansu), each with its own MongoDB database (SecantusDB),
+the analysis and the gateway sharing a graph server (the test session's FalkorDB)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from insightbus.common.graph.bolt import BoltConfig
 from insightbus.common.testing import processes
 from insightbus.common.testing.secantus import run_secantus
 from insightbus.common.testing.tansu import run_tansu
-from tests.conftest import free_port
+from tests.conftest import free_port, graph_env
 from tests.e2e.flow import (
     TRANSCRIPT,
     create_session,
@@ -34,7 +36,9 @@ SERVICES = ("gateway", "analysis", "classifier", "notifier")
 
 
 @pytest.fixture(scope="module")
-def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+def distributed(
+    tmp_path_factory: pytest.TempPathFactory, graph_server: BoltConfig
+) -> Iterator[dict[str, int]]:
     logs = tmp_path_factory.mktemp("distributed")
     with ExitStack() as stack:
         bootstrap = stack.enter_context(run_tansu())
@@ -55,6 +59,7 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 "INSIGHTBUS_DATA_DIR": str(logs / name),
                 "INSIGHTBUS_ANALYSIS_WORKERS": "1",
                 "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
+                **graph_env(graph_server),
             }
             running[name] = processes.start(
                 [sys.executable, "-m", f"insightbus.{name}.main"],
@@ -103,6 +108,14 @@ async def test_services_in_separate_processes_share_nothing_but_the_bus(
                 await asyncio.sleep(0.2)
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         assert {e["id"] for e in emotions["items"]} == streamed and streamed
+        # The analysis projected them into the graph; the gateway's journey reads it there.
+        async with asyncio.timeout(30):
+            while True:
+                journey = (await client.get("/api/v1/users/me/journey")).json()["data"]
+                if journey["sessions"] and journey["sessions"][0]["emotions"]:
+                    break
+                await asyncio.sleep(0.2)
+        assert {e["id"] for e in journey["sessions"][0]["emotions"]} == streamed
 
 
 async def test_a_ticket_job_crosses_the_bus_both_ways(distributed: dict[str, int]) -> None:

@@ -1,11 +1,12 @@
 """No process of a stack outlives it: ``kill -9`` of ``insightbus up`` takes its model
-workers with it (they would otherwise hold gigabytes, run after run)."""
+workers (they would otherwise hold gigabytes, run after run) and its graph server with it."""
 
 from __future__ import annotations
 
 import os
 import signal
 import time
+from pathlib import Path
 
 import httpx
 
@@ -30,11 +31,20 @@ def test_kill_9_of_the_stack_leaves_no_worker_behind(stack_factory: StackFactory
     pid = stack.process.pid
     # It served only once its workers were warm.
     assert httpx.get(f"{stack.base_url}/readyz", timeout=5).status_code == 200
-    # Two analysis and two classifier workers (and the pool's resource tracker).
-    _wait(lambda: len(children(pid)) >= 4, "the model workers to start")
+    # Two analysis and two classifier workers (and the pool's resource tracker), and the
+    # graph's FalkorDB.
+    _wait(lambda: len(children(pid)) >= 5, "the model workers to start")
     workers = children(pid)
+    assert any("redis-server" in _command(w) for w in workers), "no graph server among them"
 
     os.kill(pid, signal.SIGKILL)  # the stack alone, not its process group
     stack.process.wait(10)
 
     _wait(lambda: not any(alive(w) for w in workers), f"workers {workers} to exit")
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

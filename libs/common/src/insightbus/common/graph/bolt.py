@@ -404,7 +404,8 @@ class BoltGraph:
         try:
             return await self._run_once(query, params)
         except _UNAVAILABLE as exc:
-            log.info("the graph does not answer", extra={"error": type(exc).__name__})
+            # Said where it matters: /readyz, the journey's 503, the projector's wait.
+            log.debug("the graph does not answer", extra={"error": type(exc).__name__})
             raise GraphUnavailable("the graph does not answer right now") from exc
 
     async def _run_once(self, query: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:

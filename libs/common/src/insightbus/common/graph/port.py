@@ -107,7 +107,7 @@ class JourneySession:
     id: str
     title: str | None  # None until the session's own event has been projected
     created_at: str | None  # ISO 8601, UTC
-    emotions: tuple[JourneyEmotion, ...]  # in the order they were said
+    emotions: tuple[JourneyEmotion, ...]  # by segment, then time, then name
     topics: tuple[str, ...]  # by name
 
 

@@ -17,7 +17,7 @@ class JourneySessionOut(BaseModel):
     id: str
     title: str | None
     created_at: str | None = Field(description="ISO 8601, UTC")
-    emotions: list[JourneyEmotionOut] = Field(description="in the order they were said")
+    emotions: list[JourneyEmotionOut] = Field(description="by segment, then time, then name")
     topics: list[str]
 
 
