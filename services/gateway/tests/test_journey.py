@@ -95,14 +95,19 @@ class TestAGraphThatDoesNotAnswer:
     def gateway_graph(self) -> Graph:
         return BoltGraph(BoltConfig(f"bolt://127.0.0.1:{free_port()}", connection_timeout_s=1))
 
-    async def test_the_journey_is_503_and_readiness_says_so(self, harness: Harness) -> None:
+    async def test_the_journey_is_503_and_readiness_says_degraded(self, harness: Harness) -> None:
         token = await harness.user()
         r = await harness.client.get(JOURNEY, headers=auth(token))
         assert r.status_code == 503
         assert r.json()["error"] == "the graph does not answer right now"
+        # Still ready: a load balancer must not take the whole gateway out for one route.
         ready = await harness.client.get("/readyz")
-        assert ready.status_code == 503
-        assert ready.json()["details"]["checks"]["graph"] == "unavailable"
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["data"]["checks"]["graph"] == "unavailable"
+        assert ready.json()["data"]["degraded"] == ["graph"]
+        health = await harness.client.get("/health")
+        assert health.status_code == 503
+        assert health.json()["details"]["dependencies"]["graph"] == "unavailable"
         # Everything else works: the graph is one read model among others.
         assert (
             await harness.client.get("/api/v1/sessions", headers=auth(token))

@@ -73,12 +73,17 @@ class Process:
     graph: Graph | None = None
 
     def health_checks(self) -> dict[str, HealthCheck]:
+        """What the process cannot work without."""
         checks: dict[str, HealthCheck] = {"bus": self.bus.healthy}
         for name, store in self.stores.items():
             checks[f"store:{name}"] = store.healthy
-        if self.graph is not None:
-            checks["graph"] = self.graph.healthy
         return checks
+
+    def optional_checks(self) -> dict[str, HealthCheck]:
+        """What only some of its work needs: the graph (the journey answers 503 without it,
+        the projector waits for it). A load balancer must not take the gateway out of
+        service for that, so these show in /readyz without making it fail."""
+        return {"graph": self.graph.healthy} if self.graph is not None else {}
 
     def readiness(self) -> dict[str, str | None]:
         """Each warming service: None when ready, else why not."""
@@ -209,7 +214,9 @@ def create_app(
     install_observability(app)
     install_security(app, settings or Settings())
     app.include_router(metrics_router)
-    app.include_router(health_router(process.health_checks(), process.readiness))
+    app.include_router(
+        health_router(process.health_checks(), process.readiness, process.optional_checks())
+    )
     for service in process.services:
         service.configure(app)
     return app
@@ -248,11 +255,17 @@ def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -
 
 
 def health_router(
-    checks: dict[str, HealthCheck], readiness: Callable[[], dict[str, str | None]] = dict
+    checks: dict[str, HealthCheck],
+    readiness: Callable[[], dict[str, str | None]] = dict,
+    optional: dict[str, HealthCheck] | None = None,
 ) -> APIRouter:
     """``/livez``: the process runs. ``/health``: each dependency (bus, stores, graph) answers.
-    ``/readyz``: both, and every service warm: what a load balancer routes by."""
+    ``/readyz``: the dependencies it cannot work without, and every service warm: what a
+    load balancer routes by. ``optional`` ones are listed there too, but only as
+    ``degraded``: without them some routes answer 503, the rest work."""
     router = APIRouter(tags=["health"])
+    optional = optional or {}
+    every = {**checks, **optional}
 
     @router.get("/livez", summary="The process is alive")
     async def livez() -> JSONResponse:
@@ -260,27 +273,30 @@ def health_router(
 
     @router.get("/readyz", summary="Ready to work at full speed: dependencies up, workers warm")
     async def readyz() -> JSONResponse:
-        results = await asyncio.gather(*(_probe(check) for check in checks.values()))
-        states: dict[str, str] = {
-            name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)
-        }
+        states = await _states(every)
         for name, why in readiness().items():
             states[name] = "ok" if why is None else why
-        if all(state == "ok" for state in states.values()):
-            return ok({"status": "ready", "checks": states})
-        return error_response(503, "not ready", {"status": "not ready", "checks": states})
+        if any(state != "ok" for name, state in states.items() if name not in optional):
+            return error_response(503, "not ready", {"status": "not ready", "checks": states})
+        data: dict[str, object] = {"status": "ready", "checks": states}
+        degraded = [name for name in optional if states[name] != "ok"]
+        if degraded:
+            data["degraded"] = degraded
+        return ok(data)
 
     @router.get("/health", summary="Status of each dependency")
     async def health() -> JSONResponse:
-        results = await asyncio.gather(*(_probe(check) for check in checks.values()))
-        dependencies = {
-            name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)
-        }
-        if all(results):
+        dependencies = await _states(every)
+        if all(state == "ok" for state in dependencies.values()):
             return ok({"status": "ok", "dependencies": dependencies})
         return error_response(503, "degraded", {"status": "degraded", "dependencies": dependencies})
 
     return router
+
+
+async def _states(checks: dict[str, HealthCheck]) -> dict[str, str]:
+    results = await asyncio.gather(*(_probe(check) for check in checks.values()))
+    return {name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)}
 
 
 async def _probe(check: HealthCheck) -> bool:
