@@ -8,6 +8,7 @@ its own, so they share one database."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -395,3 +396,39 @@ async def test_the_embedded_graph_keeps_its_data_across_restarts(tmp_path: Path)
         assert await again.journey(s.user_id, sessions=5) == journey
     finally:
         await again.close()
+
+
+# --- the README's Cypher, as a system reading the graph directly runs it -----------------
+
+
+def readme_cypher() -> list[str]:
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text()
+    return re.findall(r"```cypher\n(.*?)```", readme, re.S)
+
+
+async def test_the_readme_cypher_examples_answer_as_they_say(graph: BoltGraph, ids: Ids) -> None:
+    queries = readme_cypher()
+    assert len(queries) == 5, "the README's graph section changed: keep this test with it"
+    monday, tuesday = session(ids, "mon"), session(ids, "tue", days=1)
+    await project(graph, monday, topics=("budget slides", "deadline"))
+    await project(graph, tuesday, topics=("budget slides",))
+    params = {"user_id": monday.user_id, "topic": "budget slides", "session_id": monday.id}
+    over_time, recurring, feelings, shared, open_items = [
+        await graph.run(query, **params) for query in queries
+    ]
+    assert [(r["session"], r["emotion"], r["at"]) for r in over_time] == [
+        ("Session mon", "fear", 0.0),
+        ("Session mon", "joy", 1.0),
+        ("Session tue", "fear", 0.0),
+        ("Session tue", "joy", 1.0),
+    ]
+    assert [(r["topic"], r["sessions"], sorted(r["titles"])) for r in recurring] == [
+        ("budget slides", 2, ["Session mon", "Session tue"])
+    ]
+    assert [(r["emotion"], r["times"]) for r in feelings] == [("fear", 2), ("joy", 2)]
+    assert feelings[0]["mean_intensity"] == pytest.approx(0.8)
+    assert [(r["session"], r["shared"]) for r in shared] == [(tuesday.id, ["budget slides"])]
+    assert [(r["session"], r["action_item"]) for r in open_items] == [
+        ("Session mon", "do 0"),
+        ("Session tue", "do 0"),
+    ]
