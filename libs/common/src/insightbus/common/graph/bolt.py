@@ -387,7 +387,7 @@ class BoltGraph:
         await self._write(ORPHAN_TOPICS, user=user_id)
 
     async def journey(self, user_id: str, *, sessions: int) -> Journey:
-        await self._prepare()
+        await self._know_dialect()  # no schema: a reader may not be allowed to make one
         rows = await self.run(JOURNEY_SESSIONS, user=user_id, limit=sessions)
         topic_rows = await self.run(JOURNEY_TOPICS, user=user_id)
         return _journey(rows, topic_rows)
@@ -421,18 +421,22 @@ class BoltGraph:
         await self.run(query, **params)
 
     async def _prepare(self) -> None:
-        """Learn the dialect and set up the schema, once, on the first use that reaches the
-        server (it may be down when the process starts)."""
+        """Before the first write: learn the dialect and set up the schema, once, when the
+        server answers (it may be down when the process starts)."""
         if self._prepared:
             return
         async with self._preparing:
             if self._prepared:
                 return
-            if self._dialect is None:
-                self._dialect = await self._detect()
-                log.info("graph server", extra={"dialect": self._dialect.name})
-            await self._dialect.schema(self)
+            dialect = await self._know_dialect()
+            await dialect.schema(self)
             self._prepared = True
+
+    async def _know_dialect(self) -> Dialect:
+        if self._dialect is None:
+            self._dialect = await self._detect()
+            log.info("graph server", extra={"dialect": self._dialect.name})
+        return self._dialect
 
     async def _detect(self) -> Dialect:
         try:
