@@ -8,7 +8,9 @@ its own, so they share one database."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import signal
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -322,6 +324,37 @@ async def test_action_items_change_and_leave(graph: BoltGraph, ids: Ids) -> None
     assert rows == [{"id": f"{s.id}-a1"}]
 
 
+async def test_long_runs_and_long_texts_are_taken_whole_or_cut_but_never_crash_the_server(
+    graph: BoltGraph, ids: Ids
+) -> None:
+    """A document's findings come in runs of dozens, with ids of 32 characters: FalkorDB
+    crashes on a Bolt message over 4 KiB, so they go in several statements; a text too long
+    for one (an action item's description: 2,000 characters, 4 bytes each) is cut there."""
+    s = SessionNode(ids("s") + "x" * 20, ids("ada"), "t" * 200, T0)
+    await graph.put_session(s)
+    run = [replace(emotion(s, n, "nervousness"), id=f"{s.id}-{n:040d}") for n in range(200)]
+    await graph.put_emotions(run)
+    long = "😟" * 2000
+    item = replace(action_item(s, 0), description=long, title="t" * 200)
+    note = replace(insight(s, 0), description="why " * 3000)
+    await graph.put_action_items([item])
+    await graph.put_insights([note])
+    assert await graph.healthy()
+    (known,) = (await graph.journey(s.user_id, sessions=5)).sessions
+    assert len(known.emotions) == 200
+    rows = await graph.run(
+        "MATCH (:Session {id: $s})-[:CONTAINS]->(n) WHERE n:ActionItem OR n:Insight"
+        " RETURN n.description AS d ORDER BY size(n.description)",
+        s=s.id,
+    )
+    for stored, original in zip(
+        [r["d"] for r in rows], sorted([long, note.description], key=len), strict=True
+    ):
+        assert stored == original or (
+            stored.endswith("…") and original.startswith(stored[:-1]) and len(stored) > 100
+        )
+
+
 async def test_the_journey_keeps_to_the_latest_sessions_but_topics_recur_across_all(
     graph: BoltGraph, ids: Ids
 ) -> None:
@@ -432,3 +465,28 @@ async def test_the_readme_cypher_examples_answer_as_they_say(graph: BoltGraph, i
         ("Session mon", "do 0"),
         ("Session tue", "do 0"),
     ]
+
+
+async def test_the_embedded_graph_starts_its_server_again_should_it_die(tmp_path: Path) -> None:
+    ids = Ids()
+    graph = EmbeddedGraph(tmp_path / "graph", database="insightbus")
+    await graph.start()
+    try:
+        await project(graph, session(ids, "before"))
+        server = graph.server
+        assert server is not None and server.pid is not None
+        os.kill(server.pid, signal.SIGKILL)  # as a crash would: no snapshot on the way out
+        await asyncio.to_thread(lambda: _reaped(server))
+        assert await graph.healthy() is False
+        await project(graph, session(ids, "after", days=1))  # starts it again, and goes on
+        assert await graph.healthy()
+        titles = [s.title for s in (await graph.journey(ids("ada"), sessions=5)).sessions]
+        assert titles[-1] == "Session after"
+    finally:
+        await graph.close()
+
+
+def _reaped(server: Any) -> None:
+    deadline = time.monotonic() + 10
+    while server.alive() and time.monotonic() < deadline:
+        time.sleep(0.01)

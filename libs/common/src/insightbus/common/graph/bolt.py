@@ -7,7 +7,9 @@ what it does not); what must differ is a ``Dialect``:
   concurrent transactions), FalkorDB plain indexes (it has no constraint DDL, and runs one
   write at a time anyway);
 - FalkorDB's Bolt listener hangs the next connection it accepts after a client closes one:
-  a spare TCP connection, opened and closed just before each of ours, takes that hang.
+  a spare TCP connection, opened and closed just before each of ours, takes that hang;
+- FalkorDB crashes on a Bolt message over 4 KiB (a smashed stack): its statements are kept
+  below that, a run of findings split across several, a text too long for one cut short.
 
 Every operation is one auto-commit statement (``session.run``): FalkorDB discards whatever
 an explicit transaction wrote, at COMMIT as at ROLLBACK, and both servers apply a single
@@ -193,6 +195,18 @@ async def spare_connection(host: str, port: int) -> None:
         await writer.wait_closed()
 
 
+def packed_size(value: Any) -> int:
+    """At least the bytes ``value`` takes in a Bolt message (PackStream), for any value a
+    statement here sends: each marker counted at its largest."""
+    if isinstance(value, str):
+        return 5 + len(value.encode())
+    if isinstance(value, Mapping):
+        return 5 + sum(packed_size(k) + packed_size(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return 5 + sum(packed_size(v) for v in value)
+    return 9  # None, bool, int, float: 1 to 9
+
+
 class Dialect:
     """What differs between the servers behind the same Cypher (subclassed by each)."""
 
@@ -202,6 +216,12 @@ class Dialect:
 
     async def schema(self, graph: BoltGraph) -> None:
         raise NotImplementedError
+
+    def batches(
+        self, query: str, rows: Sequence[dict[str, Any]], params: Mapping[str, Any]
+    ) -> list[list[dict[str, Any]]]:
+        """``rows`` in the runs one statement each takes (``params`` go with every one)."""
+        return [list(rows)] if rows else []
 
 
 class Neo4jDialect(Dialect):
@@ -221,6 +241,27 @@ class Neo4jDialect(Dialect):
 class FalkorDBDialect(Dialect):
     name = "falkordb"
     spares_connections = True
+    #: A statement's query and parameters, at most: FalkorDB's Bolt crashes ("stack smashing
+    #: detected") on a message over 4 KiB, and the message carries a little more (the
+    #: graph's name, the message's own markers).
+    MESSAGE_BUDGET = 3_500
+
+    def batches(
+        self, query: str, rows: Sequence[dict[str, Any]], params: Mapping[str, Any]
+    ) -> list[list[dict[str, Any]]]:
+        room = self.MESSAGE_BUDGET - len(query.encode()) - packed_size(dict(params)) - 16
+        runs: list[list[dict[str, Any]]] = []
+        size = room
+        for row in rows:
+            row = _fit(row, room)
+            needed = packed_size(row)
+            if size + needed > room:
+                runs.append([])
+                size = 0
+            runs[-1].append(row)
+            size += needed
+        return runs
+
     # No IF NOT EXISTS and no constraints: an index is created unless it is listed already.
     indexes: tuple[tuple[LiteralString, LiteralString], ...] = (
         *((label, "id") for label in LABELS),
@@ -330,7 +371,7 @@ class BoltGraph:
                 }
                 for e in run
             ]
-            await self._write(PUT_EMOTIONS, session=session, user=user, rows=rows)
+            await self._write_rows(PUT_EMOTIONS, rows, session=session, user=user)
 
     async def put_topics(self, mentions: Sequence[TopicMention]) -> None:
         for (session, user), run in _by_session(mentions).items():
@@ -343,7 +384,7 @@ class BoltGraph:
                 }
                 for m in run
             ]
-            await self._write(PUT_TOPICS, session=session, user=user, rows=rows)
+            await self._write_rows(PUT_TOPICS, rows, session=session, user=user)
 
     async def put_insights(self, insights: Sequence[InsightNode]) -> None:
         for (session, user), run in _by_session(insights).items():
@@ -358,7 +399,7 @@ class BoltGraph:
                 }
                 for i in run
             ]
-            await self._write(PUT_INSIGHTS, session=session, user=user, rows=rows)
+            await self._write_rows(PUT_INSIGHTS, rows, session=session, user=user)
 
     async def put_action_items(self, items: Sequence[ActionItemNode]) -> None:
         for (session, user), run in _by_session(items).items():
@@ -375,7 +416,7 @@ class BoltGraph:
                 }
                 for a in run
             ]
-            await self._write(PUT_ACTION_ITEMS, session=session, user=user, rows=rows)
+            await self._write_rows(PUT_ACTION_ITEMS, rows, session=session, user=user)
 
     async def remove_action_item(self, action_item_id: str) -> None:
         await self._write(REMOVE_ACTION_ITEM, id=action_item_id)
@@ -420,6 +461,15 @@ class BoltGraph:
         await self._prepare()
         await self.run(query, **params)
 
+    async def _write_rows(
+        self, query: LiteralString, rows: list[dict[str, Any]], **params: Any
+    ) -> None:
+        """``query`` over ``rows`` (its ``$rows``), in as many statements as the server needs."""
+        await self._prepare()
+        assert self._dialect is not None
+        for run in self._dialect.batches(query, rows, params):
+            await self.run(query, rows=run, **params)
+
     async def _prepare(self) -> None:
         """Before the first write: learn the dialect and set up the schema, once, when the
         server answers (it may be down when the process starts)."""
@@ -461,6 +511,23 @@ class BoltGraph:
             self._connections += 1
             await spare_connection(address.host, address.port)
         return [address]
+
+
+def _fit(row: dict[str, Any], room: int) -> dict[str, Any]:
+    """``row``, its longest texts cut short (with an ellipsis) until it fits in ``room``."""
+    row = dict(row)
+    while (excess := packed_size(row) - room) > 0:
+        key = max((k for k, v in row.items() if isinstance(v, str)), key=lambda k: len(row[k]))
+        encoded = row[key].encode()
+        if len(encoded) <= 16:
+            raise ValueError(f"a row of {packed_size(row)} bytes cannot fit in {room}")
+        keep = max(0, len(encoded) - excess - 8)
+        row[key] = encoded[:keep].decode(errors="ignore") + "…"
+        log.warning(
+            "a text too long for FalkorDB's Bolt messages was cut",
+            extra={"property": key, "bytes": len(encoded), "kept": keep},
+        )
+    return row
 
 
 def _by_session(items: Sequence[Any]) -> dict[tuple[str, str], list[Any]]:

@@ -125,6 +125,10 @@ class FalkorDBServer:
             preexec_fn=tied_to_this_process(signal.SIGTERM),
         )
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
