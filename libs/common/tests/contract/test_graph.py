@@ -22,6 +22,8 @@ import pytest
 
 from insightbus.common.events import new_id
 from insightbus.common.graph import (
+    RECURRING_TOPICS,
+    SESSIONS_PER_TOPIC,
     ActionItemNode,
     EmotionNode,
     GraphUnavailable,
@@ -363,8 +365,29 @@ async def test_the_journey_keeps_to_the_latest_sessions_but_topics_recur_across_
         await project(graph, s, topics=("sleep",) if s in (days[0], days[4]) else ())
     journey = await graph.journey(days[0].user_id, sessions=2)
     assert [s.id for s in journey.sessions] == [days[3].id, days[4].id]
+    assert [s.topics for s in journey.sessions] == [(), ("sleep",)]
     (sleep,) = journey.recurring_topics
     assert [s.id for s in sleep.sessions] == [days[0].id, days[4].id]
+    assert sleep.session_count == 2
+
+
+async def test_what_the_journey_answers_stays_bounded_however_long_the_history(
+    graph: BoltGraph, ids: Ids
+) -> None:
+    days = [session(ids, f"day{n:02d}", days=n) for n in range(SESSIONS_PER_TOPIC + 5)]
+    for n, s in enumerate(days):
+        await graph.put_session(s)
+        # One topic in every session, and more recurring topics than the journey lists.
+        names = ["sleep", *(f"topic {k}" for k in range(n % 3, RECURRING_TOPICS + 3, 3))]
+        await graph.put_topics([topic(s, name) for name in names])
+    journey = await graph.journey(days[0].user_id, sessions=3)
+    assert len(journey.sessions) == 3
+    assert len(journey.recurring_topics) == RECURRING_TOPICS
+    sleep = journey.recurring_topics[0]
+    assert (sleep.name, sleep.session_count) == ("sleep", len(days))
+    assert [s.id for s in sleep.sessions] == [s.id for s in days[:SESSIONS_PER_TOPIC]]
+    counts = [t.session_count for t in journey.recurring_topics]
+    assert counts == sorted(counts, reverse=True)
 
 
 async def test_an_unreachable_server_is_unavailable_not_an_error() -> None:

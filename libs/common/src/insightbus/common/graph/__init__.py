@@ -1,6 +1,8 @@
 """The graph port and its adapters."""
 
 from insightbus.common.graph.port import (
+    RECURRING_TOPICS,
+    SESSIONS_PER_TOPIC,
     ActionItemNode,
     EmotionNode,
     Graph,
@@ -16,6 +18,8 @@ from insightbus.common.graph.port import (
 )
 
 __all__ = [
+    "RECURRING_TOPICS",
+    "SESSIONS_PER_TOPIC",
     "ActionItemNode",
     "EmotionNode",
     "Graph",

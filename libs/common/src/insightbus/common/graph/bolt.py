@@ -39,6 +39,8 @@ from neo4j.exceptions import (
 )
 
 from insightbus.common.graph.port import (
+    RECURRING_TOPICS,
+    SESSIONS_PER_TOPIC,
     ActionItemNode,
     EmotionNode,
     GraphUnavailable,
@@ -150,21 +152,45 @@ WHERE NOT (t)<-[:CONTAINS]-()
 DELETE t
 """
 
+# The journey's three answers stay small whatever the user's history (FalkorDB hangs on a
+# record over 64 KiB, and takes long over every record): the latest sessions' emotions, one
+# row each; their topics, a row per session; the recurring topics, counted on the server.
 # coalesce: a session known only from its results (no created_at yet) sorts as the oldest.
-JOURNEY_SESSIONS: LiteralString = """
+_LATEST_SESSIONS: LiteralString = """
 MATCH (:User {id: $user})-[:OWNS]->(s:Session)
 WITH s
 ORDER BY coalesce(s.created_at, '') DESC, s.id DESC
 LIMIT $limit
+"""
+
+JOURNEY_EMOTIONS: LiteralString = (
+    _LATEST_SESSIONS
+    + """
 OPTIONAL MATCH (s)-[:CONTAINS]->(e:Emotion)
 RETURN s.id AS session, s.title AS title, s.created_at AS created_at,
        e.id AS id, e.name AS name, e.intensity AS intensity, e.timestamp AS timestamp,
        e.segment AS segment
 """
+)
 
-JOURNEY_TOPICS: LiteralString = """
+JOURNEY_TOPICS: LiteralString = (
+    _LATEST_SESSIONS
+    + """
+MATCH (s)-[:CONTAINS]->(t:Topic)
+RETURN s.id AS session, collect(t.name) AS topics
+"""
+)
+
+# Ordered before collect(): both servers keep that order in the list.
+JOURNEY_RECURRING: LiteralString = """
 MATCH (:User {id: $user})-[:OWNS]->(s:Session)-[:CONTAINS]->(t:Topic)
-RETURN t.name AS topic, s.id AS session, s.title AS title, s.created_at AS created_at
+WITH t, s
+ORDER BY coalesce(s.created_at, ''), s.id
+WITH t, collect([s.id, s.title, s.created_at]) AS seen
+WHERE size(seen) > 1
+RETURN t.name AS topic, size(seen) AS sessions, seen[0..$per_topic] AS seen
+ORDER BY sessions DESC, topic
+LIMIT $topics
 """
 
 DETECT_NEO4J: LiteralString = "CALL dbms.components() YIELD name RETURN name"
@@ -429,9 +455,12 @@ class BoltGraph:
 
     async def journey(self, user_id: str, *, sessions: int) -> Journey:
         await self._know_dialect()  # no schema: a reader may not be allowed to make one
-        rows = await self.run(JOURNEY_SESSIONS, user=user_id, limit=sessions)
-        topic_rows = await self.run(JOURNEY_TOPICS, user=user_id)
-        return _journey(rows, topic_rows)
+        emotions = await self.run(JOURNEY_EMOTIONS, user=user_id, limit=sessions)
+        topics = await self.run(JOURNEY_TOPICS, user=user_id, limit=sessions)
+        recurring = await self.run(
+            JOURNEY_RECURRING, user=user_id, topics=RECURRING_TOPICS, per_topic=SESSIONS_PER_TOPIC
+        )
+        return _journey(emotions, topics, recurring)
 
     # --- running statements --------------------------------------------------------------
 
@@ -538,10 +567,14 @@ def _by_session(items: Sequence[Any]) -> dict[tuple[str, str], list[Any]]:
     return runs
 
 
-def _journey(rows: Sequence[Mapping[str, Any]], topic_rows: Sequence[Mapping[str, Any]]) -> Journey:
+def _journey(
+    emotion_rows: Sequence[Mapping[str, Any]],
+    topic_rows: Sequence[Mapping[str, Any]],
+    recurring_rows: Sequence[Mapping[str, Any]],
+) -> Journey:
     refs: dict[str, SessionRef] = {}
     emotions: dict[str, list[JourneyEmotion]] = {}
-    for row in rows:
+    for row in emotion_rows:
         refs[row["session"]] = SessionRef(row["session"], row["title"], row["created_at"])
         found = emotions.setdefault(row["session"], [])
         if row["id"] is not None:
@@ -554,16 +587,7 @@ def _journey(rows: Sequence[Mapping[str, Any]], topic_rows: Sequence[Mapping[str
                     segment=int(row["segment"] or 0),
                 )
             )
-    topics: dict[str, set[str]] = {}
-    seen_in: dict[str, dict[str, SessionRef]] = {}
-    for row in topic_rows:
-        ref = SessionRef(row["session"], row["title"], row["created_at"])
-        topics.setdefault(ref.id, set()).add(row["topic"])
-        seen_in.setdefault(row["topic"], {})[ref.id] = ref
-
-    def oldest_first(ref: SessionRef) -> tuple[str, str]:
-        return ref.created_at or "", ref.id
-
+    topics = {row["session"]: tuple(sorted(set(row["topics"]))) for row in topic_rows}
     sessions = tuple(
         JourneySession(
             id=ref.id,
@@ -572,16 +596,16 @@ def _journey(rows: Sequence[Mapping[str, Any]], topic_rows: Sequence[Mapping[str
             emotions=tuple(
                 sorted(emotions[ref.id], key=lambda e: (e.segment, e.timestamp or 0.0, e.name))
             ),
-            topics=tuple(sorted(topics.get(ref.id, ()))),
+            topics=topics.get(ref.id, ()),
         )
-        for ref in sorted(refs.values(), key=oldest_first)
+        for ref in sorted(refs.values(), key=lambda ref: (ref.created_at or "", ref.id))
     )
-    recurring = sorted(
-        (
-            RecurringTopic(name, tuple(sorted(where.values(), key=oldest_first)))
-            for name, where in seen_in.items()
-            if len(where) > 1
-        ),
-        key=lambda t: (-len(t.sessions), t.name),
+    recurring = tuple(
+        RecurringTopic(
+            name=row["topic"],
+            session_count=int(row["sessions"]),
+            sessions=tuple(SessionRef(id, title, at) for id, title, at in row["seen"]),
+        )
+        for row in recurring_rows
     )
-    return Journey(sessions=sessions, recurring_topics=tuple(recurring))
+    return Journey(sessions=sessions, recurring_topics=recurring)

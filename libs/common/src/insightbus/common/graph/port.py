@@ -118,16 +118,24 @@ class SessionRef:
     created_at: str | None
 
 
+#: The journey's recurring topics: the ones most sessions share, this many at most, each
+#: with its first sessions (this many at most): what it answers stays small, however long
+#: the user's history.
+RECURRING_TOPICS = 20
+SESSIONS_PER_TOPIC = 20
+
+
 @dataclass(frozen=True, slots=True)
 class RecurringTopic:
     name: str
-    sessions: tuple[SessionRef, ...]  # two or more, oldest first
+    session_count: int  # all of the user's sessions that contain it (two or more)
+    sessions: tuple[SessionRef, ...]  # the first SESSIONS_PER_TOPIC of them, oldest first
 
 
 @dataclass(frozen=True, slots=True)
 class Journey:
     sessions: tuple[JourneySession, ...]  # oldest first
-    recurring_topics: tuple[RecurringTopic, ...]  # in the most sessions first
+    recurring_topics: tuple[RecurringTopic, ...]  # in the most sessions first, then by name
 
 
 class Graph(Protocol):
@@ -154,4 +162,4 @@ class Graph(Protocol):
 
     async def journey(self, user_id: str, *, sessions: int) -> Journey:
         """The user's latest ``sessions`` sessions with their emotions and topics, and the
-        topics that recur across all of the user's sessions."""
+        topics that recur across all of the user's sessions (``RECURRING_TOPICS`` of them)."""

@@ -29,11 +29,12 @@ class SessionRefOut(BaseModel):
 
 class RecurringTopicOut(BaseModel):
     name: str
-    sessions: list[SessionRefOut] = Field(description="two or more, oldest first")
+    session_count: int = Field(description="how many of your sessions contain it (two or more)")
+    sessions: list[SessionRefOut] = Field(description="the first 20 of them, oldest first")
 
 
 class JourneyOut(BaseModel):
     sessions: list[JourneySessionOut] = Field(description="your latest sessions, oldest first")
     recurring_topics: list[RecurringTopicOut] = Field(
-        description="topics of two or more of all your sessions, the most shared first"
+        description="the 20 topics most of all your sessions share (two or more), the most first"
     )
