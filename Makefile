@@ -49,6 +49,7 @@ bench: .venv/.synced
 	$(BIN)/python bench/tickets.py
 	$(BIN)/python bench/user_sockets.py
 	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/graph.py
 
 clean:
 	rm -rf .venv .tools

@@ -222,8 +222,8 @@ async def spare_connection(host: str, port: int) -> None:
 
 
 def packed_size(value: Any) -> int:
-    """At least the bytes ``value`` takes in a Bolt message (PackStream), for any value a
-    statement here sends: each marker counted at its largest."""
+    """An upper bound of the bytes ``value`` takes in a Bolt message (PackStream), for any
+    value a statement here sends: each marker counted at its largest."""
     if isinstance(value, str):
         return 5 + len(value.encode())
     if isinstance(value, Mapping):
