@@ -15,6 +15,7 @@ import httpx
 
 from insightbus.common.graph.bolt import BoltConfig, BoltGraph
 from insightbus.common.testing.factories import eventually
+from insightbus.common.testing.graph import subgraph
 from tests.conftest import RunningStack, StackFactory, graph_env
 from tests.e2e.flow import create_session, signed_up_client, upload, watch_until_complete
 
@@ -156,16 +157,10 @@ async def test_a_full_replay_of_the_log_changes_nothing_in_the_graph(
 
 
 async def census(server: BoltConfig, user_id: str) -> list[dict[str, Any]]:
-    """The user's part of the graph, node by node."""
     graph = BoltGraph(server)
     await graph.start()
     try:
-        return await graph.run(
-            "MATCH (:User {id: $user})-[:OWNS]->(s:Session) OPTIONAL MATCH (s)-[c:CONTAINS]->(n)"
-            " RETURN s.id AS session, labels(n)[0] AS label, n.id AS id, c.score AS score"
-            " ORDER BY session, label, id",
-            user=user_id,
-        )
+        return await subgraph(graph, user_id)
     finally:
         await graph.close()
 

@@ -25,6 +25,7 @@ from insightbus.common.graph.falkordb import free_bolt_port
 from insightbus.common.settings import Settings
 from insightbus.common.testing.factories import eventually, on_the_bus, publish
 from insightbus.common.testing.falkordb import run_falkordb
+from insightbus.common.testing.graph import subgraph
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 
@@ -134,15 +135,6 @@ async def journey_of(graph: BoltGraph, user: str) -> Journey:
     return await graph.journey(user, sessions=50)
 
 
-async def census(graph: BoltGraph, user: str) -> list[dict[str, Any]]:
-    return await graph.run(
-        "MATCH (:User {id: $user})-[o:OWNS]->(s:Session) OPTIONAL MATCH (s)-[c:CONTAINS]->(n)"
-        " RETURN s.id AS session, labels(n)[0] AS label, n.id AS id, type(c) AS rel"
-        " ORDER BY session, label, id",
-        user=user,
-    )
-
-
 @pytest.fixture
 async def graph(graph_server: BoltConfig) -> AsyncIterator[BoltGraph]:
     """The test's own reader of the graph the projector writes (the process has another)."""
@@ -196,7 +188,7 @@ async def test_redelivered_events_change_nothing(
     monday = Session(user)
     envelopes = await publish_all(bus, monday.everything())
     await projected(graph, user, lambda j: bool(j.sessions and j.sessions[0].emotions))
-    before = await census(graph, user)
+    before = await subgraph(graph, user)
 
     for envelope, event in zip(envelopes, monday.everything(), strict=True):
         await bus.publish(event.topic, envelope)  # the same envelopes, again
@@ -206,7 +198,7 @@ async def test_redelivered_events_change_nothing(
     await projected(graph, user, lambda j: len(j.sessions) == 2 and bool(j.sessions[1].emotions))
     await eventually(lambda: _has_action_item(graph, sentinel))
 
-    after = [row for row in await census(graph, user) if row["session"] == monday.id]
+    after = [row for row in await subgraph(graph, user) if row["session"] == monday.id]
     assert after == before and len(before) == 5
 
 
@@ -236,7 +228,7 @@ async def test_a_deleted_session_leaves_the_graph_and_late_findings_stay_out(
     await publish(bus, kept.emotion(9, "relief"), source="analysis")
     await projected(graph, user, lambda j: "relief" in {e.name for e in j.sessions[0].emotions})
     assert [s.title for s in (await journey_of(graph, user)).sessions] == ["Kept"]
-    assert [r for r in await census(graph, user) if r["session"] == gone.id] == []
+    assert [r for r in await subgraph(graph, user) if r["session"] == gone.id] == []
 
     # An action item the user deletes leaves too.
     await publish(
@@ -268,7 +260,7 @@ async def test_while_the_graph_is_down_the_projector_waits_and_loses_nothing(
             # Everything published while it was down arrives: none of it was dead-lettered.
             await projected(reader, user, lambda j: bool(j.sessions and j.sessions[0].emotions))
             await eventually(lambda: _has_action_item(reader, monday))
-            rows = await census(reader, user)
+            rows = await subgraph(reader, user)
             assert {r["label"] for r in rows} == {"Emotion", "Topic", "Insight", "ActionItem"}
         finally:
             await reader.close()
