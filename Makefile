@@ -58,6 +58,7 @@ bench: .venv/.synced
 	$(BIN)/python bench/user_sockets.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/graph.py
 
 clean:
 	rm -rf .venv .tools

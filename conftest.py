@@ -4,11 +4,16 @@ of each per test session, shared by all the test folders. Which servers: see
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from insightbus.common.testing import servers
+
+if TYPE_CHECKING:
+    from insightbus.common.graph.bolt import BoltConfig
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +37,26 @@ def mongo_url() -> Iterator[str]:
     """A SecantusDB server on loopback, or the MongoDB named by INSIGHTBUS_TEST_MONGO_URL."""
     with servers.mongo_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def graph_server() -> Iterator[BoltConfig]:
+    """A FalkorDB on loopback, or the Bolt server named by INSIGHTBUS_TEST_GRAPH_URL (a real
+    Neo4j, e.g. from testcontainers), with INSIGHTBUS_TEST_GRAPH_USER, _PASSWORD and
+    _DATABASE. Tests share it: each works with ids of its own, so that it also runs on a
+    server with one database (Neo4j Community)."""
+    from insightbus.common.graph.bolt import BoltConfig
+
+    external = os.environ.get("INSIGHTBUS_TEST_GRAPH_URL")
+    if external:
+        yield BoltConfig(
+            external,
+            user=os.environ.get("INSIGHTBUS_TEST_GRAPH_USER", "neo4j"),
+            password=os.environ.get("INSIGHTBUS_TEST_GRAPH_PASSWORD"),
+            database=os.environ.get("INSIGHTBUS_TEST_GRAPH_DATABASE"),
+        )
+        return
+    from insightbus.common.testing.falkordb import run_falkordb
+
+    with run_falkordb() as url:
+        yield BoltConfig(url, database="insightbus-test")

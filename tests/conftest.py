@@ -19,6 +19,7 @@ from typing import Protocol
 import httpx
 import pytest
 
+from insightbus.common.graph.bolt import BoltConfig
 from insightbus.common.testing import processes
 from insightbus.common.testing.factories import free_port
 
@@ -31,7 +32,15 @@ STACK_ENV = {"INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "10000"}
 # The benchmarks start the default configuration.
 TEST_ENV = {"INSIGHTBUS_ANALYSIS_WORKERS": "0", "INSIGHTBUS_CLASSIFIER_WORKERS": "0"}
 
-__all__ = ["CLI", "ROOT", "RunningStack", "StackFactory", "free_port", "start_stack"]
+__all__ = [
+    "CLI",
+    "ROOT",
+    "RunningStack",
+    "StackFactory",
+    "free_port",
+    "graph_env",
+    "start_stack",
+]
 
 
 @dataclass
@@ -73,6 +82,19 @@ def start_stack(
         time.sleep(0.1)  # polling for the server to come up, not waiting for an absence
     stack.stop(signal.SIGKILL)
     raise RuntimeError(f"insightbus up did not become healthy:\n{stack.logs()}")
+
+
+def graph_env(server: BoltConfig) -> dict[str, str]:
+    """The variables that point a process at ``server`` (the ``graph_server`` fixture's)."""
+    env = {"INSIGHTBUS_GRAPH_URL": server.url}
+    for name, value in (
+        ("USER", server.user),
+        ("PASSWORD", server.password),
+        ("DATABASE", server.database),
+    ):
+        if value:
+            env[f"INSIGHTBUS_GRAPH_{name}"] = value
+    return env
 
 
 class StackFactory(Protocol):

@@ -62,9 +62,13 @@ class _RecordingBus:
         self.subscriptions.append((group, tuple(topics_)))
 
 
-def _built_subscriptions(service: ServiceTopology[Any]) -> list[tuple[str, tuple[str, ...]]]:
-    """What the service's bootstrap subscribes, on a bus that only records."""
+def _built_subscriptions(
+    service: ServiceTopology[Any], *, graph: bool = True
+) -> list[tuple[str, tuple[str, ...]]]:
+    """What the service's bootstrap subscribes, on a bus that only records (with a graph,
+    never started, for the services that use one)."""
     from insightbus.common.auth import TokenCodec
+    from insightbus.common.graph.bolt import BoltConfig, BoltGraph
     from insightbus.common.settings import Settings
     from insightbus.common.store.sqlite import SqliteStore
 
@@ -75,8 +79,13 @@ def _built_subscriptions(service: ServiceTopology[Any]) -> list[tuple[str, tuple
     name = service.service
     module = __import__(f"insightbus.{name}.bootstrap", fromlist=["x"])
     build = getattr(module, f"build_{name}")
-    if name in ("gateway", "notifier"):
+    graphs = [BoltGraph(BoltConfig("bolt://127.0.0.1:9"))] if graph else []
+    if name == "gateway":
+        build(settings, store, bus, tokens, *graphs)
+    elif name == "notifier":
         build(settings, store, bus, tokens)
+    elif name == "analysis":
+        build(settings, store, bus, *graphs)
     else:
         build(settings, store, bus)
     return sorted(bus.subscriptions)
@@ -91,6 +100,14 @@ def test_a_service_subscribes_exactly_what_its_table_says(service: ServiceTopolo
             declared[consumer.group].append(consumer.topic)
     expected = sorted((group, tuple(ts)) for group, ts in declared.items())
     assert _built_subscriptions(service) == expected
+
+
+def test_with_the_graph_off_the_analysis_leaves_its_projector_group_out() -> None:
+    """Its offsets wait: once the graph is on, the group starts from the beginning."""
+    (analysis,) = [s for s in SERVICES if s.service == "analysis"]
+    subscribed = _built_subscriptions(analysis, graph=False)
+    assert [group for group, _ in subscribed] == ["analysis"]
+    assert "analysis-graph" in {c.group for c in analysis.consumers}
 
 
 def test_no_handler_is_registered_outside_the_tables() -> None:

@@ -1,7 +1,8 @@
 """The distributed mode on one machine: gateway, analysis, classifier and notifier as separate
 processes (``insightbus serve <service>``, as the containers run them), talking only through
 Kafka, each with its own MongoDB database: tansu and SecantusDB on loopback, or the servers
-named by ``INSIGHTBUS_TEST_*`` (``make test-containers``: real Kafka and MongoDB)."""
+named by ``INSIGHTBUS_TEST_*`` (``make test-containers``: real Kafka and MongoDB); the
+analysis and the gateway share a graph server (the test session's FalkorDB, or Neo4j)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from insightbus.common.graph.bolt import BoltConfig
 from insightbus.common.testing import processes, servers
-from tests.conftest import CLI, free_port
+from tests.conftest import CLI, free_port, graph_env
 from tests.e2e.flow import (
     TRANSCRIPT,
     create_session,
@@ -34,7 +36,9 @@ SERVICES = ("gateway", "analysis", "classifier", "notifier")
 
 
 @pytest.fixture(scope="module")
-def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
+def distributed(
+    tmp_path_factory: pytest.TempPathFactory, graph_server: BoltConfig
+) -> Iterator[dict[str, int]]:
     logs = tmp_path_factory.mktemp("distributed")
     with ExitStack() as stack:
         bootstrap = stack.enter_context(servers.kafka_server())
@@ -57,6 +61,7 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 "INSIGHTBUS_DATA_DIR": str(logs / name),
                 "INSIGHTBUS_ANALYSIS_WORKERS": "1",
                 "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
+                **graph_env(graph_server),
             }
             running[name] = processes.start(
                 [str(CLI), "serve", name],
@@ -125,6 +130,14 @@ async def test_services_in_separate_processes_share_nothing_but_the_bus(
                 await asyncio.sleep(0.2)
         emotions = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         assert {e["id"] for e in emotions["items"]} == streamed and streamed
+        # The analysis projected them into the graph; the gateway's journey reads it there.
+        async with asyncio.timeout(30):
+            while True:
+                journey = (await client.get("/api/v1/users/me/journey")).json()["data"]
+                if journey["sessions"] and journey["sessions"][0]["emotions"]:
+                    break
+                await asyncio.sleep(0.2)
+        assert {e["id"] for e in journey["sessions"][0]["emotions"]} == streamed
 
 
 async def test_a_ticket_job_crosses_the_bus_both_ways(distributed: dict[str, int]) -> None:

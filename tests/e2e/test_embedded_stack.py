@@ -7,12 +7,14 @@ import json
 import signal
 from contextlib import aclosing
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from insightbus.common.testing.factories import eventually
 from tests.conftest import RunningStack, StackFactory
 from tests.e2e.flow import (
     TRANSCRIPT,
@@ -126,6 +128,7 @@ async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(
         )
         await watch_until_complete(stack.ws_url, session_id, token)
         before = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
+        journey = await eventually(lambda: _journey_with_emotions(client))
 
     assert stack.stop(signal.SIGINT) == 0, stack.logs()
 
@@ -136,6 +139,14 @@ async def test_data_survives_a_restart_and_ctrl_c_stops_cleanly(
         assert r.status_code == 200 and r.json()["data"]["session"]["title"] == "Before restart"
         after = (await client.get(f"/api/v1/sessions/{session_id}/emotions")).json()["data"]
         assert after == before and after["total"] > 0
+        # The graph too: the stack's FalkorDB keeps it under the data dir.
+        assert (await client.get("/api/v1/users/me/journey")).json()["data"] == journey
+    assert (data_dir / "graph" / "graph.rdb").exists()
+
+
+async def _journey_with_emotions(client: httpx.AsyncClient) -> dict[str, Any] | None:
+    journey: dict[str, Any] = (await client.get("/api/v1/users/me/journey")).json()["data"]
+    return journey if journey["sessions"] and journey["sessions"][0]["emotions"] else None
 
 
 async def test_health_metrics_and_docs_are_served(stack: RunningStack) -> None:

@@ -17,6 +17,7 @@ def test_the_stack_is_ready_as_soon_as_it_serves(stack: RunningStack) -> None:
     checks = ready.json()["data"]["checks"]
     assert checks["service:analysis"] == "ok" and checks["service:classifier"] == "ok"
     assert checks["bus"] == "ok" and checks["store:gateway"] == "ok"
+    assert checks["graph"] == "ok" and "degraded" not in ready.json()["data"]
     assert httpx.get(f"{stack.base_url}/livez", timeout=5).json()["data"]["status"] == "alive"
     assert "insightbus: up on http://" in stack.logs()
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from insightbus.common.auth import TokenCodec
 from insightbus.common.bus.embedded import EmbeddedBus
 from insightbus.common.events import Envelope, Event, topics
+from insightbus.common.graph import Graph
 from insightbus.common.runtime import Process, create_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import Collection
@@ -75,13 +76,23 @@ def bus_partitions() -> int:
 
 
 @pytest.fixture
-async def harness(settings: Settings, bus_partitions: int) -> AsyncIterator[Harness]:
+def gateway_graph() -> Graph | None:
+    """The graph the gateway reads (the process starts it); override where a test needs one.
+    None: as with the graph off."""
+    return None
+
+
+@pytest.fixture
+async def harness(
+    settings: Settings, bus_partitions: int, gateway_graph: Graph | None
+) -> AsyncIterator[Harness]:
     bus = EmbeddedBus(None, partitions=bus_partitions, backoff_s=0.01)
     store = SqliteStore(None)
-    service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings))
+    service = build_gateway(settings, store, bus, TokenCodec.from_settings(settings), gateway_graph)
     recorder = Recorder()
     recorder.attach(bus, [topics.SESSIONS, topics.ACTION_ITEMS, topics.TICKETS])
-    app = create_app(Process(bus=bus, stores={"gateway": store}, services=[service]), title="t")
+    process = Process(bus=bus, stores={"gateway": store}, services=[service], graph=gateway_graph)
+    app = create_app(process, title="t")
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:

@@ -46,11 +46,13 @@ def watch_parent(parent_pid: int, every_s: float = 1.0) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def tied_to_this_process() -> Callable[[], None]:
-    """A ``preexec_fn`` for ``subprocess.Popen``: the child dies with the calling process."""
+def tied_to_this_process(sig: int = signal.SIGKILL) -> Callable[[], None]:
+    """A ``preexec_fn`` for ``subprocess.Popen``: the child gets ``sig`` when the calling
+    process dies (SIGTERM for a server that must save its data on the way out). Call it
+    from the thread that will outlive the child: the kernel signals on that thread's end."""
     parent = os.getpid()
 
     def preexec() -> None:
-        die_with_parent(parent)
+        die_with_parent(parent, sig)
 
     return preexec

@@ -17,9 +17,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
 from insightbus.common.bus import MessageBus
+from insightbus.common.graph import Graph
 from insightbus.common.observability.logging import configure_logging
 from insightbus.common.observability.sentry import init_sentry
-from insightbus.common.settings import BusKind, Settings, StoreKind
+from insightbus.common.settings import BusKind, GraphKind, Settings, StoreKind
 from insightbus.common.store import DocumentStore
 from insightbus.common.web import (
     error_response,
@@ -63,17 +64,26 @@ WARM_UP_TIMEOUT_S = 120.0
 
 @dataclass
 class Process:
-    """Everything one OS process runs: its adapters and its services."""
+    """Everything one OS process runs: its adapters and its services. ``graph``: the one its
+    services share, when one of them uses it and it is on."""
 
     bus: MessageBus
     stores: dict[str, DocumentStore] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
+    graph: Graph | None = None
 
     def health_checks(self) -> dict[str, HealthCheck]:
+        """What the process cannot work without."""
         checks: dict[str, HealthCheck] = {"bus": self.bus.healthy}
         for name, store in self.stores.items():
             checks[f"store:{name}"] = store.healthy
         return checks
+
+    def optional_checks(self) -> dict[str, HealthCheck]:
+        """What only some of its work needs: the graph (the journey answers 503 without it,
+        the projector waits for it). A load balancer must not take the gateway out of
+        service for that, so these show in /readyz without making it fail."""
+        return {"graph": self.graph.healthy} if self.graph is not None else {}
 
     def readiness(self) -> dict[str, str | None]:
         """Each warming service: None when ready, else why not."""
@@ -85,6 +95,8 @@ class Process:
     async def start(self) -> None:
         for store in self.stores.values():
             await store.start()
+        if self.graph is not None:
+            await self.graph.start()
         for service in self.services:
             await service.start()
         # Consumers start last, once every handler has what it needs.
@@ -94,6 +106,8 @@ class Process:
         await self.bus.stop()
         for service in reversed(self.services):
             await service.stop()
+        if self.graph is not None:
+            await self.graph.close()
         for store in self.stores.values():
             await store.close()
 
@@ -137,6 +151,40 @@ def make_store(settings: Settings, service: str) -> DocumentStore:
     return SqliteStore(settings.sqlite_path(service), purge_interval_s=settings.purge_interval_s)
 
 
+class GraphNotConfigured(RuntimeError):
+    """The graph is on, but a process that cannot run one of its own has no URL."""
+
+
+def make_graph(settings: Settings, *, embedded: bool) -> Graph | None:
+    """The graph the settings name: None when off; the server at ``graph_url``; without a
+    URL, a FalkorDB this process runs under the data dir, where ``embedded`` (the one-process
+    stack: its services then share it). Services running apart must share a server."""
+    if settings.graph is GraphKind.off:
+        return None
+    if settings.graph_url is not None:
+        from insightbus.common.graph.bolt import BoltConfig, BoltGraph
+
+        password = settings.graph_password
+        return BoltGraph(
+            BoltConfig(
+                settings.graph_url.get_secret_value(),
+                user=settings.graph_user,
+                password=password.get_secret_value() if password else None,
+                database=settings.graph_database,
+            )
+        )
+    if not embedded:
+        raise GraphNotConfigured(
+            "INSIGHTBUS_GRAPH_URL is not set: services running apart share one graph server"
+            " (a Neo4j); set it, or INSIGHTBUS_GRAPH=off"
+        )
+    from insightbus.common.graph.embedded import EmbeddedGraph
+
+    return EmbeddedGraph(
+        settings.resolved_data_dir / "graph", database=settings.graph_database or "insightbus"
+    )
+
+
 def create_app(
     process: Process,
     *,
@@ -168,20 +216,26 @@ def create_app(
     install_observability(app)
     install_security(app, settings or Settings())
     app.include_router(metrics_router)
-    app.include_router(health_router(process.health_checks(), process.readiness))
+    app.include_router(
+        health_router(process.health_checks(), process.readiness, process.optional_checks())
+    )
     for service in process.services:
         service.configure(app)
     return app
 
 
 def service_app(
-    settings: Settings, name: str, build: Callable[[DocumentStore, MessageBus], Service]
+    settings: Settings,
+    name: str,
+    build: Callable[[DocumentStore, MessageBus], Service],
+    *,
+    graph: Graph | None = None,
 ) -> FastAPI:
     """One service alone in its process (the distributed mode), on the adapters the
-    settings pick: its own store, the shared bus."""
+    settings pick: its own store, the shared bus, and the ``graph`` its build uses."""
     bus = make_bus(settings)
     store = make_store(settings, name)
-    process = Process(bus=bus, stores={name: store}, services=[build(store, bus)])
+    process = Process(bus=bus, stores={name: store}, services=[build(store, bus)], graph=graph)
     return create_app(process, title=f"insightbus {name}", settings=settings)
 
 
@@ -203,11 +257,17 @@ def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -
 
 
 def health_router(
-    checks: dict[str, HealthCheck], readiness: Callable[[], dict[str, str | None]] = dict
+    checks: dict[str, HealthCheck],
+    readiness: Callable[[], dict[str, str | None]] = dict,
+    optional: dict[str, HealthCheck] | None = None,
 ) -> APIRouter:
-    """``/livez``: the process runs. ``/health``: each dependency (bus, stores) answers.
-    ``/readyz``: both, and every service warm: what a load balancer routes by."""
+    """``/livez``: the process runs. ``/health``: each dependency (bus, stores, graph) answers.
+    ``/readyz``: the dependencies it cannot work without, and every service warm: what a
+    load balancer routes by. ``optional`` ones are listed there too, but only as
+    ``degraded``: without them some routes answer 503, the rest work."""
     router = APIRouter(tags=["health"])
+    optional = optional or {}
+    every = {**checks, **optional}
 
     @router.get("/livez", summary="The process is alive")
     async def livez() -> JSONResponse:
@@ -215,27 +275,30 @@ def health_router(
 
     @router.get("/readyz", summary="Ready to work at full speed: dependencies up, workers warm")
     async def readyz() -> JSONResponse:
-        results = await asyncio.gather(*(_probe(check) for check in checks.values()))
-        states: dict[str, str] = {
-            name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)
-        }
+        states = await _states(every)
         for name, why in readiness().items():
             states[name] = "ok" if why is None else why
-        if all(state == "ok" for state in states.values()):
-            return ok({"status": "ready", "checks": states})
-        return error_response(503, "not ready", {"status": "not ready", "checks": states})
+        if any(state != "ok" for name, state in states.items() if name not in optional):
+            return error_response(503, "not ready", {"status": "not ready", "checks": states})
+        data: dict[str, object] = {"status": "ready", "checks": states}
+        degraded = [name for name in optional if states[name] != "ok"]
+        if degraded:
+            data["degraded"] = degraded
+        return ok(data)
 
     @router.get("/health", summary="Status of each dependency")
     async def health() -> JSONResponse:
-        results = await asyncio.gather(*(_probe(check) for check in checks.values()))
-        dependencies = {
-            name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)
-        }
-        if all(results):
+        dependencies = await _states(every)
+        if all(state == "ok" for state in dependencies.values()):
             return ok({"status": "ok", "dependencies": dependencies})
         return error_response(503, "degraded", {"status": "degraded", "dependencies": dependencies})
 
     return router
+
+
+async def _states(checks: dict[str, HealthCheck]) -> dict[str, str]:
+    results = await asyncio.gather(*(_probe(check) for check in checks.values()))
+    return {name: "ok" if up else "unavailable" for name, up in zip(checks, results, strict=True)}
 
 
 async def _probe(check: HealthCheck) -> bool:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,8 +28,19 @@ class StoreKind(StrEnum):
     mongo = "mongo"
 
 
+class GraphKind(StrEnum):
+    on = "on"  # at graph_url; without one, `insightbus up` runs a FalkorDB of its own
+    off = "off"
+
+
+_GRAPH_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INSIGHTBUS_", env_nested_delimiter="__")
+    # Errors name the variable and the rule, never the value: URLs and secrets come here.
+    model_config = SettingsConfigDict(
+        env_prefix="INSIGHTBUS_", env_nested_delimiter="__", hide_input_in_errors=True
+    )
 
     environment: str = "development"
     data_dir: Path = Path("var")
@@ -51,6 +63,15 @@ class Settings(BaseSettings):
     store: StoreKind = StoreKind.sqlite
     mongo_url: SecretStr = SecretStr("mongodb://localhost:27017")
     mongo_database: str = "insightbus"
+
+    # The graph the analysis projects its findings into and the journey reads. No URL: the
+    # embedded stack starts FalkorDB itself, its data under data_dir/graph; services
+    # running apart need a server they share (a Neo4j).
+    graph: GraphKind = GraphKind.on
+    graph_url: SecretStr | None = None
+    graph_user: str = "neo4j"
+    graph_password: SecretStr | None = None
+    graph_database: str | None = None  # None: the server's default (the embedded one's: insightbus)
 
     # Tokens: HS256 with a shared secret. When unset, the embedded stack keeps a
     # generated one in data_dir so tokens survive restarts.
@@ -134,6 +155,18 @@ class Settings(BaseSettings):
         if log is not None and value < log:
             raise ValueError(f"must be at least bus_retention_s ({log:g} s)")
         return value
+
+    @field_validator("graph_url")
+    @classmethod
+    def _graph_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is None or not url.get_secret_value():
+            return None
+        parts = urlsplit(url.get_secret_value())
+        if parts.scheme not in _GRAPH_SCHEMES or not parts.hostname:
+            raise ValueError(f"give a Bolt URL: {' | '.join(_GRAPH_SCHEMES)}://host[:port]")
+        if parts.username or parts.password:
+            raise ValueError("credentials go in INSIGHTBUS_GRAPH_USER and _PASSWORD, not the URL")
+        return url
 
     @cached_property
     def resolved_data_dir(self) -> Path:

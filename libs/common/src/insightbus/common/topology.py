@@ -22,7 +22,7 @@ for each; when it raises, the bus gives each envelope to the one-event handler i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from insightbus.common.bus import MessageBus
@@ -64,6 +64,11 @@ class ServiceTopology(Generic[A]):
     service: str
     publishes: tuple[type[Event], ...]
     consumers: tuple[Consumer[A], ...] = ()
+
+    def without(self, group: str) -> ServiceTopology[A]:
+        """The table less one consumer group: what a service subscribes when a dependency
+        of that group is turned off (its offsets then wait, and it catches up once on)."""
+        return replace(self, consumers=tuple(c for c in self.consumers if c.group != group))
 
     def edges(self) -> Iterator[tuple[str, str, str]]:
         """``(group, topic, event type)`` for every handled event type."""

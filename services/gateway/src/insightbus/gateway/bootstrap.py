@@ -2,7 +2,7 @@
 
 It owns users, sessions, uploads, action items and ticket jobs, publishes their events
 through its outbox, and answers analysis and job queries from read models fed by the
-analysis' and the classifier's events.
+analysis' and the classifier's events; the journey, from the graph the analysis projects.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from starlette.middleware import Middleware
 
 from insightbus.common.auth import AccessTokenVerifier, TokenCodec
 from insightbus.common.bus import MessageBus
+from insightbus.common.graph import Graph
+from insightbus.common.graph.off import OffGraph
 from insightbus.common.idempotency import Inbox
 from insightbus.common.outbox import Outbox
-from insightbus.common.runtime import service_app
+from insightbus.common.runtime import make_graph, service_app
 from insightbus.common.settings import Settings, StoreKind
 from insightbus.common.store import DocumentStore
 from insightbus.common.topology import subscribe
@@ -31,6 +33,7 @@ from insightbus.gateway.app.auth import Accounts
 from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.gateway import Gateway
+from insightbus.gateway.app.journey import Journeys
 from insightbus.gateway.app.ports import PasswordHasher, RateLimiter
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.ticket_projector import TicketJobProjector
@@ -54,8 +57,10 @@ class GatewayService:
         bus: MessageBus,
         tokens: TokenCodec,
         passwords: PasswordHasher | None = None,
+        graph: Graph | None = None,
     ) -> None:
         self._settings = settings
+        self._graph = graph or OffGraph()
         self._store = store
         self._bus = bus
         self._codec = tokens
@@ -129,6 +134,7 @@ class GatewayService:
                 ),
                 ticket_requests,
             ),
+            journeys=Journeys(self._graph),
             analysis_projector=AnalysisProjector(
                 db.sessions,
                 views,
@@ -155,9 +161,14 @@ class GatewayService:
 
 
 def build_gateway(
-    settings: Settings, store: DocumentStore, bus: MessageBus, tokens: TokenCodec
+    settings: Settings,
+    store: DocumentStore,
+    bus: MessageBus,
+    tokens: TokenCodec,
+    graph: Graph | None = None,
 ) -> GatewayService:
-    service = GatewayService(settings, store, bus, tokens)
+    """``graph``: what the journey reads (started by the process); None: it answers 503."""
+    service = GatewayService(settings, store, bus, tokens, graph=graph)
     # Subscribed here, before anything starts the bus.
     subscribe(bus, TOPOLOGY, lambda: service.gateway)
     return service
@@ -167,6 +178,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The gateway alone in its process (the distributed mode), on the adapters the settings pick."""
     settings = settings or Settings()
     tokens = TokenCodec.from_settings(settings)
+    graph = make_graph(settings, embedded=False)
     return service_app(
-        settings, "gateway", lambda store, bus: build_gateway(settings, store, bus, tokens)
+        settings,
+        "gateway",
+        lambda store, bus: build_gateway(settings, store, bus, tokens, graph),
+        graph=graph,
     )

@@ -68,11 +68,13 @@ def real_servers() -> Iterator[dict[str, str]]:
         )
         mongo: Any = stack.enter_context(MongoDbContainer(MONGO_IMAGE))
         neo4j: Any = stack.enter_context(Neo4jContainer(NEO4J_IMAGE, password=password))
-        bolt = neo4j.get_connection_url().removeprefix("bolt://")
         yield {
             KAFKA_ENV: kafka.get_bootstrap_server(),
             MONGO_ENV: mongo.get_connection_url(),
-            GRAPH_ENV: f"bolt://{neo4j.username}:{password}@{bolt}",
+            # The graph's credentials travel apart from its URL, as the services take them.
+            GRAPH_ENV: neo4j.get_connection_url(),
+            f"{GRAPH_ENV.removesuffix('_URL')}_USER": neo4j.username,
+            f"{GRAPH_ENV.removesuffix('_URL')}_PASSWORD": password,
         }
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event, new_id, parse
+from insightbus.common.graph import Graph
 from insightbus.common.runtime import Process, Service
 from insightbus.common.store import DocumentStore
 
@@ -130,9 +131,11 @@ async def on_the_bus(
     record: Sequence[str],
     *,
     partitions: int = 4,
+    graph: Graph | None = None,
 ) -> AsyncIterator[OnTheBus]:
     """``build(store, bus)`` on an in-memory bus and store, started in the order a process
-    starts (stores, services, then consumers); a ``Recorder`` on the ``record`` topics."""
+    starts (stores, the ``graph`` build uses, services, then consumers); a ``Recorder`` on
+    the ``record`` topics."""
     from insightbus.common.bus.embedded import EmbeddedBus
     from insightbus.common.store.sqlite import SqliteStore
 
@@ -141,7 +144,7 @@ async def on_the_bus(
     service = build(store, bus)
     recorder = Recorder()
     recorder.attach(bus, record)
-    process = Process(bus=bus, stores={service.name: store}, services=[service])
+    process = Process(bus=bus, stores={service.name: store}, services=[service], graph=graph)
     await process.start()
     try:
         yield OnTheBus(bus, store, recorder)

@@ -8,6 +8,7 @@ from insightbus.gateway.entrypoints.http.auth import router as auth_router
 from insightbus.gateway.entrypoints.http.content import router as content_router
 from insightbus.gateway.entrypoints.http.contracts import router as contracts_router
 from insightbus.gateway.entrypoints.http.credentials import router as credentials_router
+from insightbus.gateway.entrypoints.http.journey import router as journey_router
 from insightbus.gateway.entrypoints.http.sessions import router as sessions_router
 from insightbus.gateway.entrypoints.http.tickets import router as tickets_router
 
@@ -18,6 +19,7 @@ ROUTERS = (
     content_router,
     analysis_router,
     action_items_router,
+    journey_router,
     tickets_router,
     contracts_router,
 )

@@ -29,6 +29,7 @@ from insightbus.gateway.app.auth import Accounts
 from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.gateway import Gateway
+from insightbus.gateway.app.journey import Journeys
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.tickets import TicketJobs
 from insightbus.gateway.domain.sessions import Session
@@ -126,6 +127,10 @@ async def _tickets(request: Request) -> TicketJobs:
     return gateway_of(request).tickets
 
 
+async def _journeys(request: Request) -> Journeys:
+    return gateway_of(request).journeys
+
+
 GatewayDep = Annotated[Gateway, Depends(_gateway)]
 AccountsDep = Annotated[Accounts, Depends(_accounts)]
 SessionsDep = Annotated[Sessions, Depends(_sessions)]
@@ -134,6 +139,7 @@ AnalysisDep = Annotated[AnalysisViews, Depends(_analysis)]
 ActionItemsDep = Annotated[ActionItems, Depends(_action_items)]
 CredentialsDep = Annotated[Credentials, Depends(_credentials)]
 TicketsDep = Annotated[TicketJobs, Depends(_tickets)]
+JourneysDep = Annotated[Journeys, Depends(_journeys)]
 
 SessionsPage = Annotated[PageParams, Depends(page_params(20, 100))]
 ResultsPage = Annotated[PageParams, Depends(page_params(100, 500))]
