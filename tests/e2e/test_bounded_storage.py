@@ -39,7 +39,10 @@ async def test_the_log_and_the_inboxes_stay_bounded_while_every_event_is_handled
         async def all_handled() -> bool:
             return not any((await unhandled(client, data)).values())
 
-        await eventually(all_handled, timeout=30)
+        try:
+            await eventually(all_handled, timeout=30)
+        except TimeoutError:
+            raise AssertionError(f"not handled: {await unhandled(client, data)}") from None
         published, handled = await counters(client)
     assert not [t for t, n in published.items() if t.endswith(".dlq") and n]
     assert not [g for g, n in handled.items() if g.endswith(":dead_lettered") and n]

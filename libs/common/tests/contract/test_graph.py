@@ -357,6 +357,25 @@ async def test_long_runs_and_long_texts_are_taken_whole_or_cut_but_never_crash_t
         )
 
 
+async def test_texts_with_quotes_and_backslashes_are_stored_as_they_are(
+    graph: BoltGraph, ids: Ids
+) -> None:
+    """What people write: "I'm", "'manager criticized' comes with anger", a Windows path."""
+    s = session(ids, "quotes")
+    await graph.put_session(replace(s, title="Ada's week"))
+    texts = ["'manager criticized' comes with anger", "I'm \\fine\\n, \\' really", 'say "hi"']
+    await graph.put_insights(
+        [replace(insight(s, n), title=t, description=t) for n, t in enumerate(texts)]
+    )
+    await graph.put_topics([topic(s, "don't panic")])
+    rows = await graph.run(
+        "MATCH (:Session {id: $s})-[:CONTAINS]->(i:Insight) RETURN i.title AS t ORDER BY t", s=s.id
+    )
+    assert [r["t"] for r in rows] == sorted(texts)
+    (known,) = (await graph.journey(s.user_id, sessions=5)).sessions
+    assert known.title == "Ada's week"
+
+
 async def test_the_journey_keeps_to_the_latest_sessions_but_topics_recur_across_all(
     graph: BoltGraph, ids: Ids
 ) -> None:

@@ -243,6 +243,10 @@ class Dialect:
     async def schema(self, graph: BoltGraph) -> None:
         raise NotImplementedError
 
+    def encode(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Parameters as this server must receive them to store them as they are."""
+        return params
+
     def batches(
         self, query: str, rows: Sequence[dict[str, Any]], params: Mapping[str, Any]
     ) -> list[list[dict[str, Any]]]:
@@ -271,6 +275,12 @@ class FalkorDBDialect(Dialect):
     #: detected") on a message over 4 KiB, and the message carries a little more (the
     #: graph's name, the message's own markers).
     MESSAGE_BUDGET = 3_500
+
+    def encode(self, params: dict[str, Any]) -> dict[str, Any]:
+        # FalkorDB's Bolt writes string parameters into the query as '...' literals without
+        # escaping them: an apostrophe ("it's") failed the statement, and a backslash was
+        # read as an escape ("\n" came back a newline). Escaped here, they arrive intact.
+        return {name: _escaped(value) for name, value in params.items()}
 
     def batches(
         self, query: str, rows: Sequence[dict[str, Any]], params: Mapping[str, Any]
@@ -312,6 +322,16 @@ class FalkorDBDialect(Dialect):
         except Neo4jError:
             return set()  # a graph nothing was written to yet has no indexes to list
         return {(row["label"], prop) for row in rows for prop in row["properties"]}
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -482,6 +502,8 @@ class BoltGraph:
         driver = self._driver
         if driver is None:
             raise GraphUnavailable("the graph is not started")
+        if self._dialect is not None:
+            params = self._dialect.encode(params)
         async with driver.session(database=self._config.database) as session:
             result = await session.run(query, params)
             return await result.data()
