@@ -1,0 +1,102 @@
+"""The distributed mode against the embedded default, in the same run (issue 6/8's goal:
+within 2x): the session pipeline (uploads of ~2 KB documents by concurrent clients, each
+watching its session's socket until ``analysis_complete``) and the ticket pipeline (one
+signed job, upload to completed).
+
+    .venv/bin/python bench/modes.py [--docs 100] [--clients 10] [--tickets 2000]
+
+Embedded: ``insightbus up``, one process. Distributed: ``insightbus serve`` for each of the
+four services, over tansu (Kafka protocol) and SecantusDB (MongoDB wire protocol), all on
+this machine, so the two modes share its two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import tempfile
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.pipeline import documents, upload_run  # noqa: E402
+from bench.tickets import pipeline as ticket_pipeline  # noqa: E402
+from insightbus.common.testing import processes  # noqa: E402
+from insightbus.common.testing.secantus import run_secantus  # noqa: E402
+from insightbus.common.testing.tansu import run_tansu  # noqa: E402
+from insightbus.gateway.adapters.corpus import ticket_requests  # noqa: E402
+from insightbus.gateway.domain.tickets.generator import generate_csv  # noqa: E402
+from tests.conftest import STACK_ENV, free_port, start_stack  # noqa: E402
+from tests.e2e.services import service_env, start_service, wait_until  # noqa: E402
+
+SERVICES = ("gateway", "analysis", "classifier", "notifier")
+
+
+def measure(base: str, ws: str, docs: list[str], clients: int, body: bytes) -> dict[str, float]:
+    figures = asyncio.run(upload_run(base, ws, docs[:10], clients))  # warm-up
+    figures = asyncio.run(upload_run(base, ws, docs, clients))
+    seconds, _ = asyncio.run(ticket_pipeline(base, body))
+    return {**figures, "ticket_job_s": seconds}
+
+
+def embedded(tmp: Path, docs: list[str], clients: int, body: bytes) -> dict[str, float]:
+    stack = start_stack(tmp / "embedded")
+    try:
+        return measure(stack.base_url, stack.ws_url, docs, clients, body)
+    finally:
+        stack.stop(signal.SIGTERM)
+
+
+def distributed(tmp: Path, docs: list[str], clients: int, body: bytes) -> dict[str, float]:
+    with ExitStack() as stack:
+        bootstrap = stack.enter_context(run_tansu())
+        mongo = stack.enter_context(run_secantus())
+        ports = {name: free_port() for name in SERVICES}
+        for name in SERVICES:
+            env = {**service_env(name, ports[name], tmp / "distributed", bootstrap, mongo)}
+            # The embedded stack's settings: default model workers, the benchmark's limit.
+            env.pop("INSIGHTBUS_ANALYSIS_WORKERS")
+            env.pop("INSIGHTBUS_CLASSIFIER_WORKERS")
+            env.update(STACK_ENV)
+            log = tmp / f"{name}.log"
+            process = start_service(name, env, log)
+            stack.callback(processes.stop, process)
+            wait_until(ports[name], process, log, "/readyz")
+        base = f"http://127.0.0.1:{ports['gateway']}"
+        ws = f"ws://127.0.0.1:{ports['notifier']}"
+        return measure(base, ws, docs, clients, body)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--tickets", type=int, default=2000)
+    args = parser.parse_args()
+    docs = documents(args.docs)
+    body = generate_csv(args.tickets, datetime.now(UTC), ticket_requests())
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {
+            "embedded": embedded(Path(tmp), docs, args.clients, body),
+            "distributed": distributed(Path(tmp), docs, args.clients, body),
+        }
+    e, d = results["embedded"], results["distributed"]
+    print(f"{'figure':<22}{'embedded':>12}{'distributed':>14}{'ratio':>8}")
+    for key, label, worse_if_higher in (
+        ("docs_per_s", "documents/s", False),
+        ("p50_ms", "p50 ms", True),
+        ("p99_ms", "p99 ms", True),
+        ("ticket_job_s", f"{args.tickets}-ticket job s", True),
+    ):
+        ratio = d[key] / e[key] if worse_if_higher else e[key] / d[key]
+        print(f"{label:<22}{e[key]:>12.1f}{d[key]:>14.1f}{ratio:>7.2f}x")
+    print("(ratio: how many times worse the distributed mode is; goal <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
