@@ -5,9 +5,10 @@ signed job, upload to completed).
 
     .venv/bin/python bench/modes.py [--docs 100] [--clients 10] [--tickets 2000]
 
-Embedded: ``insightbus up``, one process. Distributed: ``insightbus serve`` for each of the
-four services, over tansu (Kafka protocol) and SecantusDB (MongoDB wire protocol), all on
-this machine, so the two modes share its two cores.
+Embedded: ``insightbus up``, one process (with its own FalkorDB for the graph).
+Distributed: ``insightbus serve`` for each of the four services, over tansu (Kafka
+protocol), SecantusDB (MongoDB wire protocol) and a FalkorDB (the graph), all on this
+machine, so both modes share its two cores.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import documents, upload_run  # noqa: E402
 from bench.tickets import pipeline as ticket_pipeline  # noqa: E402
+from insightbus.common.graph.bolt import BoltConfig  # noqa: E402
 from insightbus.common.testing import processes  # noqa: E402
+from insightbus.common.testing.falkordb import run_falkordb  # noqa: E402
 from insightbus.common.testing.secantus import run_secantus  # noqa: E402
 from insightbus.common.testing.tansu import run_tansu  # noqa: E402
 from insightbus.gateway.adapters.corpus import ticket_requests  # noqa: E402
 from insightbus.gateway.domain.tickets.generator import generate_csv  # noqa: E402
-from tests.conftest import STACK_ENV, free_port, start_stack  # noqa: E402
+from tests.conftest import STACK_ENV, free_port, graph_env, start_stack  # noqa: E402
 from tests.e2e.services import service_env, start_service, wait_until  # noqa: E402
 
 SERVICES = ("gateway", "analysis", "classifier", "notifier")
@@ -56,6 +59,7 @@ def distributed(tmp: Path, docs: list[str], clients: int, body: bytes) -> dict[s
     with ExitStack() as stack:
         bootstrap = stack.enter_context(run_tansu())
         mongo = stack.enter_context(run_secantus())
+        graph = graph_env(BoltConfig(stack.enter_context(run_falkordb()), database="bench"))
         ports = {name: free_port() for name in SERVICES}
         for name in SERVICES:
             env = {**service_env(name, ports[name], tmp / "distributed", bootstrap, mongo)}
@@ -63,6 +67,8 @@ def distributed(tmp: Path, docs: list[str], clients: int, body: bytes) -> dict[s
             env.pop("INSIGHTBUS_ANALYSIS_WORKERS")
             env.pop("INSIGHTBUS_CLASSIFIER_WORKERS")
             env.update(STACK_ENV)
+            env.pop("INSIGHTBUS_GRAPH")  # the graph on, as in the embedded stack
+            env.update(graph)
             log = tmp / f"{name}.log"
             process = start_service(name, env, log)
             stack.callback(processes.stop, process)

@@ -15,9 +15,12 @@ from tests.conftest import CLI
 SECRET = "a-shared-secret-of-at-least-32-characters"
 
 
-def service_env(name: str, port: int, data: Path, bootstrap: str, mongo: str) -> dict[str, str]:
-    """One service over Kafka (tansu) and its own MongoDB database (SecantusDB)."""
-    return {
+def service_env(
+    name: str, port: int, data: Path, bootstrap: str, mongo: str, graph: str | None = None
+) -> dict[str, str]:
+    """One service over Kafka (tansu) and its own MongoDB database (SecantusDB); the graph
+    at the Bolt URL ``graph`` (a FalkorDB), or off."""
+    env = {
         **os.environ,
         "INSIGHTBUS_BUS": "kafka",
         "INSIGHTBUS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -29,10 +32,13 @@ def service_env(name: str, port: int, data: Path, bootstrap: str, mongo: str) ->
         "INSIGHTBUS_DATA_DIR": str(data / name),
         "INSIGHTBUS_ANALYSIS_WORKERS": "1",
         "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
-        # These tests are about the bus and the store; the graph has its own (test_graph_*,
-        # test_distributed.py), and a service alone refuses to start on it without a URL.
+        # A service alone refuses to start on the graph without a URL.
         "INSIGHTBUS_GRAPH": "off",
     }
+    if graph is not None:
+        del env["INSIGHTBUS_GRAPH"]
+        env |= {"INSIGHTBUS_GRAPH_URL": graph, "INSIGHTBUS_GRAPH_DATABASE": "faults"}
+    return env
 
 
 def start_service(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

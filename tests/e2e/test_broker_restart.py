@@ -1,5 +1,5 @@
 """The broker goes away and comes back empty (tansu keeps nothing) while uploads arrive:
-separate processes over tansu and SecantusDB, as the fault probes ran them."""
+separate processes over tansu, SecantusDB and FalkorDB, as the fault probes ran them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from insightbus.common.testing import processes
+from insightbus.common.testing.falkordb import run_falkordb
 from insightbus.common.testing.secantus import run_secantus
 from insightbus.common.testing.tansu import run_tansu
 from tests.conftest import free_port
@@ -38,12 +39,13 @@ def test_uploads_accepted_while_the_broker_is_away_are_analysed_when_it_returns(
     logs = {name: tmp_path / f"{name}.log" for name in SERVICES}
     with ExitStack() as stack:
         mongo = stack.enter_context(run_secantus())
+        graph = stack.enter_context(run_falkordb())  # what the analysis projects into
         broker = ExitStack()
         stack.callback(broker.close)
         bootstrap = broker.enter_context(run_tansu(port=broker_port))
         running: dict[str, subprocess.Popen[bytes]] = {}
         for name in SERVICES:
-            env = service_env(name, ports[name], tmp_path, bootstrap, mongo)
+            env = service_env(name, ports[name], tmp_path, bootstrap, mongo, graph)
             running[name] = start_service(name, env, logs[name])
             stack.callback(processes.stop, running[name])
         for name in SERVICES:

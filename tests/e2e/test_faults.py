@@ -1,5 +1,6 @@
-"""Services killed with -9 mid-work, as separate processes over tansu and SecantusDB: what
-they accepted is finished after they come back, once each."""
+"""Services killed with -9 mid-work, as separate processes over tansu, SecantusDB and a
+FalkorDB (the graph the analysis projects into): what they accepted is finished after they
+come back, once each."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from insightbus.common.testing import processes
+from insightbus.common.testing.falkordb import run_falkordb
 from insightbus.common.testing.secantus import run_secantus
 from insightbus.common.testing.tansu import run_tansu
 from tests.conftest import free_port
@@ -30,12 +32,13 @@ class Stack:
 
     def __init__(self, stack: ExitStack, tmp: Path, bootstrap: str, mongo: str) -> None:
         self._stack, self._tmp, self._bootstrap, self._mongo = stack, tmp, bootstrap, mongo
+        self._graph = stack.enter_context(run_falkordb())
         self.ports: dict[str, int] = {}
         self.running: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str) -> None:
         port = self.ports.setdefault(name, free_port())
-        env = service_env(name, port, self._tmp, self._bootstrap, self._mongo)
+        env = service_env(name, port, self._tmp, self._bootstrap, self._mongo, self._graph)
         log = self._tmp / f"{name}.log"
         self.running[name] = process = start_service(name, env, log)
         self._stack.callback(processes.stop, process)

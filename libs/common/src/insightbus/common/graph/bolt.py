@@ -89,36 +89,21 @@ WITH s
 
 PUT_SESSION: LiteralString = _LIVE_SESSION + "SET s.title = $title, s.created_at = $created_at"
 
-# ``rows`` are maps of the node's properties, ``id`` included.
-PUT_EMOTIONS: LiteralString = (
-    _LIVE_SESSION
-    + """
-UNWIND $rows AS row
-MERGE (e:Emotion {id: row.id})
-SET e += row
-MERGE (s)-[:CONTAINS]->(e)
-"""
-)
 
-PUT_INSIGHTS: LiteralString = (
-    _LIVE_SESSION
-    + """
-UNWIND $rows AS row
-MERGE (i:Insight {id: row.id})
-SET i += row
-MERGE (s)-[:CONTAINS]->(i)
-"""
-)
+def _put_contained(label: LiteralString) -> LiteralString:
+    """MERGE each of ``$rows`` (maps of a node's properties, ``id`` included) as a ``label``
+    node the session contains."""
+    return (
+        _LIVE_SESSION
+        + "\nUNWIND $rows AS row\nMERGE (n:"
+        + label
+        + " {id: row.id})\nSET n += row\nMERGE (s)-[:CONTAINS]->(n)\n"
+    )
 
-PUT_ACTION_ITEMS: LiteralString = (
-    _LIVE_SESSION
-    + """
-UNWIND $rows AS row
-MERGE (a:ActionItem {id: row.id})
-SET a += row
-MERGE (s)-[:CONTAINS]->(a)
-"""
-)
+
+PUT_EMOTIONS = _put_contained("Emotion")
+PUT_INSIGHTS = _put_contained("Insight")
+PUT_ACTION_ITEMS = _put_contained("ActionItem")
 
 # The topic is the user's (one node per user and name); the session's score sits on the edge.
 PUT_TOPICS: LiteralString = (
