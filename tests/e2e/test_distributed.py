@@ -100,6 +100,8 @@ def test_each_service_serves_its_probes_and_metrics(distributed: dict[str, int])
         expected = {"bus": "ok", f"store:{name}": "ok"}
         if name in ("analysis", "classifier"):
             expected[f"service:{name}"] = "ok"  # its model workers are warm
+        if name in ("analysis", "gateway"):
+            expected["graph"] = "ok"  # the projector writes it, the journey reads it
         assert checks == expected, name
         metrics = httpx.get(f"{base}/metrics", timeout=5)
         assert metrics.status_code == 200
