@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.pipeline import documents, upload_run  # noqa: E402
+from bench.pipeline import upload_run  # noqa: E402
 from bench.tickets import pipeline as ticket_pipeline  # noqa: E402
 from insightbus.common.graph.bolt import BoltConfig  # noqa: E402
 from insightbus.common.testing import processes  # noqa: E402
@@ -35,6 +35,7 @@ from insightbus.common.testing.tansu import run_tansu  # noqa: E402
 from insightbus.gateway.adapters.corpus import ticket_requests  # noqa: E402
 from insightbus.gateway.domain.tickets.generator import generate_csv  # noqa: E402
 from tests.conftest import STACK_ENV, free_port, graph_env, start_stack  # noqa: E402
+from tests.e2e.corpus import documents  # noqa: E402
 from tests.e2e.services import service_env, start_service, wait_until  # noqa: E402
 
 SERVICES = ("gateway", "analysis", "classifier", "notifier")

@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import signal
 import statistics
 import subprocess
@@ -34,20 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import load  # noqa: E402
 from tests.conftest import free_port, start_stack  # noqa: E402
-
-DEV = ROOT / "services/analysis/data/goemotions/dev.tsv"
-
-
-def documents(n: int, size: int = 2048, seed: int = 7) -> list[str]:
-    lines = [row.split("\t")[0] for row in DEV.read_text().splitlines() if row.strip()]
-    rng = random.Random(seed)
-    docs = []
-    for _ in range(n):
-        parts: list[str] = []
-        while sum(len(p) + 1 for p in parts) < size:
-            parts.append(rng.choice(lines))
-        docs.append("\n\n".join(" ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)))
-    return docs
+from tests.e2e.corpus import documents  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

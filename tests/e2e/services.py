@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -63,3 +64,24 @@ def wait_until(
     raise RuntimeError(
         f"{path} never {'ready' if ok else 'unready'}:\n{log.read_text(errors='replace')}"
     )
+
+
+def start_replicas(
+    stack: ExitStack,
+    name: str,
+    ports: list[int],
+    data: Path,
+    bootstrap: str,
+    mongo: str,
+    extra_env: dict[str, str] | None = None,
+) -> list[subprocess.Popen[bytes]]:
+    """One replica of ``name`` per port, sharing the bus and the store; stopped with
+    ``stack``; returned once every one is ready."""
+    replicas = []
+    for i, port in enumerate(ports):
+        env = service_env(name, port, data / f"{name}-{i}", bootstrap, mongo) | (extra_env or {})
+        replicas.append(start_service(name, env, data / f"{name}-{i}.log"))
+        stack.callback(processes.stop, replicas[-1])
+    for i, (replica, port) in enumerate(zip(replicas, ports, strict=True)):
+        wait_until(port, replica, data / f"{name}-{i}.log", "/readyz")
+    return replicas

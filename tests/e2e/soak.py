@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import re
 import sqlite3
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-DEV = Path(__file__).resolve().parents[2] / "services/analysis/data/goemotions/dev.tsv"
+from tests.e2e.corpus import documents
 
 
 @dataclass(frozen=True)
@@ -54,19 +53,6 @@ class Retention:
 
 # Where each service keeps the ids of what it handled (service, collection).
 INBOXES = (("analysis", "inbox"), ("gateway", "inbox"), ("classifier", "inbox"))
-
-
-def documents(n: int, size: int = 1024, seed: int = 11) -> list[str]:
-    """Real text (GoEmotions dev comments) in paragraphs of three, ``size`` bytes or so."""
-    lines = [row.split("\t")[0] for row in DEV.read_text().splitlines() if row.strip()]
-    rng = random.Random(seed)
-    docs = []
-    for _ in range(n):
-        parts: list[str] = []
-        while sum(len(p) + 1 for p in parts) < size:
-            parts.append(rng.choice(lines))
-        docs.append("\n\n".join(" ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)))
-    return docs
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -285,7 +271,7 @@ async def soak(
     """``waves`` x ``per_wave`` documents, ``clients`` at a time; returns the samples."""
     rule = rule or Retention()
     result = Soak()
-    docs = documents(waves * per_wave)
+    docs = documents(waves * per_wave, size=1024, seed=11)
     client = await _signed_up(base_url)
     started = time.perf_counter()
     try:

@@ -4,7 +4,6 @@ is one allowance for a user, not one per replica."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -12,12 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from insightbus.common.testing import processes
 from insightbus.common.testing.secantus import run_secantus
 from insightbus.common.testing.tansu import run_tansu
 from tests.conftest import free_port
 from tests.e2e.flow import signed_up_client
-from tests.e2e.services import service_env, start_service, wait_until
+from tests.e2e.services import start_replicas
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -27,14 +25,15 @@ def test_two_gateways_let_a_user_through_the_limit_once_in_all(tmp_path: Path) -
     with ExitStack() as stack:
         bootstrap = stack.enter_context(run_tansu())
         mongo = stack.enter_context(run_secantus())
-        replicas: list[subprocess.Popen[bytes]] = []
-        for i, port in enumerate(ports):
-            env = service_env("gateway", port, tmp_path / f"g{i}", bootstrap, mongo)
-            env["INSIGHTBUS_RATE_LIMIT_PER_MINUTE"] = "30"
-            replicas.append(start_service("gateway", env, tmp_path / f"gateway-{i}.log"))
-            stack.callback(processes.stop, replicas[-1])
-        for i, (replica, port) in enumerate(zip(replicas, ports, strict=True)):
-            wait_until(port, replica, tmp_path / f"gateway-{i}.log", "/readyz")
+        start_replicas(
+            stack,
+            "gateway",
+            ports,
+            tmp_path,
+            bootstrap,
+            mongo,
+            {"INSIGHTBUS_RATE_LIMIT_PER_MINUTE": "30"},
+        )
 
         async def scenario() -> list[int]:
             client, token, _ = await signed_up_client(f"http://127.0.0.1:{ports[0]}")

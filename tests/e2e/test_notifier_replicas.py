@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
@@ -30,7 +29,7 @@ from insightbus.common.testing.factories import publish
 from insightbus.common.testing.secantus import run_secantus
 from insightbus.common.testing.tansu import run_tansu
 from tests.conftest import free_port
-from tests.e2e.services import SECRET, service_env, start_service, wait_until
+from tests.e2e.services import SECRET, start_replicas
 
 pytestmark = pytest.mark.timeout(240)
 USER = "u-replicas"
@@ -95,13 +94,7 @@ def test_every_socket_on_every_replica_gets_each_message_once_even_when_one_dies
     with ExitStack() as stack:
         bootstrap = stack.enter_context(run_tansu())
         mongo = stack.enter_context(run_secantus())
-        replicas: list[subprocess.Popen[bytes]] = []
-        for i, port in enumerate(ports):
-            env = service_env("notifier", port, tmp_path / f"r{i}", bootstrap, mongo)
-            replicas.append(start_service("notifier", env, tmp_path / f"notifier-{i}.log"))
-            stack.callback(processes.stop, replicas[-1])
-        for replica, port, i in zip(replicas, ports, range(2), strict=True):
-            wait_until(port, replica, tmp_path / f"notifier-{i}.log", "/readyz")
+        replicas = start_replicas(stack, "notifier", ports, tmp_path, bootstrap, mongo)
         token = TokenCodec.from_settings(Settings(jwt_secret=SECRET)).issue(USER, TokenKind.access)[
             0
         ]
