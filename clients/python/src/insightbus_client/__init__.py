@@ -1,0 +1,1 @@
+"""The insightbus SDK (placeholder while it is built)."""
