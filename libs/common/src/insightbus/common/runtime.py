@@ -125,6 +125,7 @@ def make_bus(settings: Settings) -> MessageBus:
             max_message_bytes=settings.bus_max_message_bytes,
             session_timeout_ms=settings.kafka_session_timeout_ms,
             heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         )
     from insightbus.common.bus.embedded import EmbeddedBus
 

@@ -72,12 +72,15 @@ class KafkaBus:
         stop_grace_s: float = 20.0,
         startup_timeout_s: float = 120.0,
         stall_s: float = 30.0,
+        fetch_max_wait_ms: int = 100,
     ) -> None:
         """``rebalance_timeout_ms`` bounds how long the group waits, at a rebalance, for
         this member to finish the envelope in hand (its handler and retries) and rejoin;
         ``stop_grace_s`` is the same bound for ``stop()`` (under Kubernetes' default 30 s
         grace, with the closing after it); ``startup_timeout_s`` how long ``start()``
-        waits for the broker."""
+        waits for the broker; ``fetch_max_wait_ms`` how long the broker may hold a fetch
+        that found nothing (a broker that does not answer a waiting fetch as soon as a
+        record arrives, as tansu, makes it each hop's latency: see the setting)."""
         self._bootstrap = bootstrap_servers
         self._client_id = client_id
         self._partitions = partitions
@@ -91,6 +94,7 @@ class KafkaBus:
         self._stop_grace_s = stop_grace_s
         self._startup_timeout_s = startup_timeout_s
         self._stall_s = stall_s
+        self._fetch_max_wait_ms = fetch_max_wait_ms
         self._broker_answers = False
         self._producer_started = False
         self._keeper: asyncio.Task[None] | None = None
@@ -347,6 +351,7 @@ class _GroupMember(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka
             auto_offset_reset="latest" if sub.fanout else "earliest",  # a new group: all
             max_partition_fetch_bytes=bus._max_message_bytes,
             fetch_max_bytes=max(bus._max_message_bytes, 50 * 1024 * 1024),
+            fetch_max_wait_ms=bus._fetch_max_wait_ms,
             session_timeout_ms=bus._session_timeout_ms,
             heartbeat_interval_ms=bus._heartbeat_interval_ms,
             rebalance_timeout_ms=bus._rebalance_timeout_ms,
