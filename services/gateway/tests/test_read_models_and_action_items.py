@@ -87,6 +87,29 @@ async def test_a_failed_analysis_reports_its_reason(harness: Harness) -> None:
     assert status["error"] == "no text"
 
 
+async def test_status_news_naming_another_owner_is_dropped(harness: Harness) -> None:
+    token, user_id, session_id, content_id = await _uploaded(harness)
+    ids = {"session_id": session_id, "user_id": user_id, "content_id": content_id}
+    path = f"/api/v1/sessions/{session_id}/analysis/status"
+    await harness.publish(AnalysisProgressed(**ids, stage="emotions", progress=40))
+    await eventually(lambda: _status_is(harness, token, path, "processing"))
+    forged = {**ids, "user_id": "someone-else"}
+    await harness.publish(AnalysisFailed(**forged, reason="forged"))
+    await harness.publish(AnalysisProgressed(**ids, stage="topics", progress=75))  # after it
+    # The same key, so the same partition: once the later progress shows, the forged
+    # failure has been handled, and it must not have moved the session.
+    status = await eventually(lambda: _progress_is(harness, token, path, 75))
+    assert status["status"] == "processing"
+    assert not status.get("error")
+
+
+async def _progress_is(
+    harness: Harness, token: str, path: str, wanted: int
+) -> dict[str, Any] | None:
+    data = await _get(harness, token, path)
+    return data if data["progress"] == wanted else None
+
+
 async def _status_is(harness: Harness, token: str, path: str, wanted: str) -> dict[str, Any] | None:
     data = await _get(harness, token, path)
     return data if data["status"] == wanted else None

@@ -51,24 +51,24 @@ class AnalysisProjector:
         self._action_items = action_items
         self._inbox = inbox
 
+    # Status changes check ownership in the compare-and-set itself (the session's id, its
+    # owner, its latest upload): one round trip, where a read first would be two.
+
     async def progressed(self, event: AnalysisProgressed) -> None:
-        if await self._owned(event):
-            await self._move(
-                event,
-                "processing",
-                {"progress": event.progress, "stage": event.stage},
-                not_past=event.progress,
-            )
+        await self._move(
+            event,
+            "processing",
+            {"progress": event.progress, "stage": event.stage},
+            not_past=event.progress,
+        )
 
     async def completed(self, event: AnalysisCompleted) -> None:
-        if await self._owned(event):
-            await self._move(
-                event, "completed", {"progress": 100, "stage": "completed", "model": event.model}
-            )
+        await self._move(
+            event, "completed", {"progress": 100, "stage": "completed", "model": event.model}
+        )
 
     async def failed(self, event: AnalysisFailed) -> None:
-        if await self._owned(event):
-            await self._move(event, "failed", {"error": event.reason})
+        await self._move(event, "failed", {"error": event.reason})
 
     # Results come in runs (a document's emotions are published together): each run is
     # written in one round trip, with one ownership check per session.
@@ -102,6 +102,7 @@ class AnalysisProjector:
     ) -> None:
         where: dict[str, Any] = {
             "id": event.session_id,
+            "user_id": event.user_id,
             "content_id": event.content_id,
             "status": {"$in": list(OPEN_ANALYSIS)},
         }
