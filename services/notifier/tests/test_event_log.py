@@ -63,6 +63,20 @@ async def test_a_redelivered_or_copied_envelope_keeps_its_number(store: Document
     assert [m.seq for m in await first.after("s1", "a-0-1")] == [3, 4]
 
 
+async def test_the_tails_writer_finds_a_message_it_logged_long_ago(
+    store: DocumentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The writer of a session's last number inserts without reading first; a redelivery
+    # of a message it no longer remembers clashes on its id, and keeps its number.
+    monkeypatch.setattr("insightbus.notifier.adapters.event_log._REMEMBERED", 2)
+    log = await EventLog.open(store)
+    await log.append("s1", batch("a", 0, 4))
+    again = await log.append("s1", [*batch("a", 0, 2), *batch("b", 0, 1)])
+    assert [(m.id, m.seq) for m in again.messages] == [("a-0-0", 1), ("a-0-1", 2), ("b-0-0", 5)]
+    assert again.new == {"b-0-0"}
+    assert [m.seq for m in await log.after("s1", None)] == [1, 2, 3, 4, 5]
+
+
 async def test_a_log_numbered_before_is_renumbered_in_its_order(store: DocumentStore) -> None:
     before = await store.collection("session_messages", [Index(("session_id", "seq"))])
     await before.insert_new(
