@@ -88,12 +88,23 @@ class MongoCollection:
     async def replace_many(self, docs: Sequence[Document]) -> None:
         if not docs:
             return
+        stored = [_to_mongo(self._checked(d)) for d in docs]
+        # Inserted first, and only the ones already there replaced: most writes are of new
+        # documents, and an insert is cheaper than an upsert (its lookup and update path);
+        # on SecantusDB half the cost (bench/RESULTS.md).
+        try:
+            await self._c.insert_many(stored, ordered=False)
+            return
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != _DUPLICATE_KEY for e in errors):
+                raise
+            # A clash on another unique key may still be the same document (which servers
+            # report first varies): the upsert decides.
+            there = sorted(e["index"] for e in errors)
         try:
             await self._c.bulk_write(
-                [
-                    ReplaceOne({"_id": d["id"]}, _to_mongo(self._checked(d)), upsert=True)
-                    for d in docs
-                ]
+                [ReplaceOne({"_id": stored[i]["_id"]}, stored[i], upsert=True) for i in there]
             )
         except BulkWriteError as exc:
             raise DuplicateKey(str(exc.details.get("writeErrors", exc))) from exc
