@@ -76,14 +76,17 @@ class Outbox:
     async def flush(self) -> int:
         """Publish everything pending now; returns how many were published."""
         published = 0
-        while entries := await self._collection.find(sort=[("seq", 1)], limit=_BATCH):
+        while True:
+            entries = await self._collection.find(sort=[("seq", 1)], limit=_BATCH)
             for topic, group in itertools.groupby(entries, key=lambda e: str(e["topic"])):
                 batch = list(group)
                 envelopes = [Envelope.model_validate(e["envelope"]) for e in batch]
                 await self._bus.publish_many(topic, envelopes)
                 await self._collection.delete({"id": {"$in": [e["id"] for e in batch]}})
                 published += len(batch)
-        return published
+            # A short page was all there was; what was added since has set the wakeup.
+            if len(entries) < _BATCH:
+                return published
 
     async def _relay(self) -> None:
         while True:
