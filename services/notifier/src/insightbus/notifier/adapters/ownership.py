@@ -20,13 +20,14 @@ class Ownership:
         self._cache: dict[str, tuple[str | None, bool]] = {}
 
     async def record(self, session_id: str, user_id: str) -> None:
-        doc = await self._collection.get(session_id)
-        if doc is not None and doc.get("deleted"):
-            return  # a redelivered creation must not resurrect a deleted session
-        await self._collection.replace(
-            {"id": session_id, "user_id": user_id, "deleted": False, "at": utcnow().isoformat()}
-        )
-        self._cache[session_id] = (user_id, False)
+        doc = {"id": session_id, "user_id": user_id, "deleted": False, "at": utcnow().isoformat()}
+        # One round trip for a new session; a redelivered creation changes only a session
+        # that is not deleted (it must not resurrect one).
+        if not await self._collection.insert_new([doc]):
+            changes = {"user_id": user_id, "at": doc["at"]}
+            await self._collection.update({"id": session_id, "deleted": False}, changes)
+            doc = await self._collection.get(session_id) or doc
+        self._cache[session_id] = (str(doc["user_id"]), bool(doc["deleted"]))
         for waiter in self._waiters.pop(session_id, ()):
             waiter.set()
 
@@ -43,9 +44,12 @@ class Ownership:
         if deleted:
             self._cache[session_id] = (user_id, True)
             return
-        if self._cache.get(session_id, (None, False))[1]:
+        cached = self._cache.get(session_id)
+        if cached is not None and cached[1]:
             return  # deleted already: a late creation changes nothing
-        doc = await self._collection.get(session_id)
+        # Cached and not deleted: a deletion would have come through here before any
+        # creation after it (one session's events share a partition, in order).
+        doc = None if cached is not None else await self._collection.get(session_id)
         if doc is not None and doc.get("deleted"):
             self._cache[session_id] = (str(doc["user_id"]), True)
             return

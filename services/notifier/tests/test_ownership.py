@@ -1,0 +1,62 @@
+"""Who owns a session, as recorded by one replica and learned by every other: a creation
+redelivered after the deletion brings nothing back, in this process or the next."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from insightbus.common.store import DocumentStore
+from insightbus.common.store.mongo import MongoStore
+from insightbus.common.store.sqlite import SqliteStore
+from insightbus.notifier.adapters.ownership import Ownership
+
+
+@pytest.fixture(params=["sqlite", "mongo"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    if request.param == "sqlite":
+        s: DocumentStore = SqliteStore(tmp_path / "notifier.db")
+    else:
+        s = MongoStore(request.getfixturevalue("mongo_url"), f"own_{uuid.uuid4().hex[:8]}")
+    await s.start()
+    yield s
+    await s.close()
+
+
+async def fresh(store: DocumentStore) -> Ownership:
+    return Ownership(await store.collection("session_owners"))
+
+
+async def test_a_creation_redelivered_after_the_deletion_brings_nothing_back(
+    store: DocumentStore,
+) -> None:
+    recorder = await fresh(store)
+    await recorder.record("s1", "u1")
+    assert await recorder.owner("s1") == ("u1", False)
+    await recorder.record("s1", "u1")  # redelivered while it lives: still the same
+    assert await (await fresh(store)).owner("s1") == ("u1", False)
+
+    await recorder.forget("s1", "u1")
+    await recorder.record("s1", "u1")  # redelivered after the deletion
+    assert await recorder.owner("s1") == ("u1", True)
+    assert await (await fresh(store)).owner("s1") == ("u1", True)
+
+
+async def test_another_replica_learns_of_a_deletion_before_a_late_creation(
+    store: DocumentStore,
+) -> None:
+    recorder, other = await fresh(store), await fresh(store)
+    await recorder.record("s1", "u1")
+    await other.seen("s1", "u1", deleted=False)
+    assert await other.owner("s1") == ("u1", False)
+    await recorder.forget("s1", "u1")
+    await other.seen("s1", "u1", deleted=True)
+    await other.seen("s1", "u1", deleted=False)  # a late copy of the creation
+    assert await other.owner("s1") == ("u1", True)
+    # A replica started after the deletion reads the tombstone.
+    late = await fresh(store)
+    await late.seen("s1", "u1", deleted=False)
+    assert await late.owner("s1") == ("u1", True)
