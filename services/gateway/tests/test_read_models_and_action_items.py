@@ -94,13 +94,24 @@ async def test_status_news_naming_another_owner_is_dropped(harness: Harness) -> 
     await harness.publish(AnalysisProgressed(**ids, stage="emotions", progress=40))
     await eventually(lambda: _status_is(harness, token, path, "processing"))
     forged = {**ids, "user_id": "someone-else"}
+
+    def emotion(owner: dict[str, str], id: str) -> EmotionDetected:
+        return EmotionDetected(
+            **owner, emotion_id=id, name="joy", intensity=0.5, segment=0, excerpt="x"
+        )
+
+    await harness.publish(emotion(forged, "forged-first"))  # before the owner is known
+    await harness.publish(emotion(ids, "e1"))
+    await harness.publish(emotion(forged, "forged-later"))  # after
     await harness.publish(AnalysisFailed(**forged, reason="forged"))
     await harness.publish(AnalysisProgressed(**ids, stage="topics", progress=75))  # after it
     # The same key, so the same partition: once the later progress shows, the forged
-    # failure has been handled, and it must not have moved the session.
+    # events have been handled, and none may have moved or added anything.
     status = await eventually(lambda: _progress_is(harness, token, path, 75))
     assert status["status"] == "processing"
     assert not status.get("error")
+    emotions = await _get(harness, token, f"/api/v1/sessions/{session_id}/emotions")
+    assert [e["id"] for e in emotions["items"]] == ["e1"]
 
 
 async def _progress_is(

@@ -13,6 +13,7 @@ longer the session's latest is dropped too; its results are kept.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from insightbus.gateway.app.analysis import AnalysisViews
 from insightbus.gateway.domain.sessions import OPEN_ANALYSIS, AnalysisStatus
 
 R = TypeVar("R", bound=AnalysisEvent)
+_OWNERS = 10_000  # owners remembered, the latest
 
 
 class AnalysisProjector:
@@ -50,6 +52,9 @@ class AnalysisProjector:
         self._views = views
         self._action_items = action_items
         self._inbox = inbox
+        # Sessions' owners, which never change: a document's results come in several runs,
+        # and only the first reads the session before writing (all read it after).
+        self._owners: OrderedDict[str, str] = OrderedDict()
 
     # Status changes check ownership in the compare-and-set itself (the session's id, its
     # owner, its latest upload): one round trip, where a read first would be two.
@@ -120,12 +125,23 @@ class AnalysisProjector:
         for event in events:
             by_session.setdefault(event.session_id, []).append(event)
         for session_id, run in by_session.items():
-            session = await self._sessions.get(session_id)
-            owned = [e for e in run if session is not None and session["user_id"] == e.user_id]
+            owner = self._owners.get(session_id)
+            if owner is None:
+                session = await self._sessions.get(session_id)
+                if session is None:
+                    continue
+                owner = self._remember(session_id, str(session["user_id"]))
+            owned = [e for e in run if e.user_id == owner]
             if not owned:
                 continue
             await write(owned)
-            # The session may have been deleted between the check and the write: then the
-            # results would outlive it, unseen. Looking again afterwards closes that window.
+            # The session may have been deleted before the write: then the results would
+            # outlive it, unseen. Looking afterwards closes that window.
             if await self._sessions.get(session_id) is None:
                 await self._views.forget_session(session_id)
+
+    def _remember(self, session_id: str, owner: str) -> str:
+        self._owners[session_id] = owner
+        if len(self._owners) > _OWNERS:
+            self._owners.popitem(last=False)
+        return owner
