@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await s.close()
 
 
+DAY = 24 * 3600.0
+
+
 def batch(writer: str, n: int, size: int) -> list[tuple[str, str, dict[str, object]]]:
     return [(f"{writer}-{n}-{i}", "new_emotion", {"i": i}) for i in range(size)]
 
@@ -34,7 +38,7 @@ def batch(writer: str, n: int, size: int) -> list[tuple[str, str, dict[str, obje
 async def test_writers_racing_on_one_session_get_unique_numbers_without_gaps(
     store: DocumentStore,
 ) -> None:
-    replicas = [await EventLog.open(store) for _ in range(3)]
+    replicas = [await EventLog.open(store, retention_s=DAY) for _ in range(3)]
     batches = {(w, n): batch(f"w{w}", n, 1 + (n % 4)) for w in range(3) for n in range(12)}
 
     async def write(w: int) -> None:
@@ -53,7 +57,10 @@ async def test_writers_racing_on_one_session_get_unique_numbers_without_gaps(
 
 
 async def test_a_redelivered_or_copied_envelope_keeps_its_number(store: DocumentStore) -> None:
-    first, other_replica = await EventLog.open(store), await EventLog.open(store)
+    first, other_replica = (
+        await EventLog.open(store, retention_s=DAY),
+        await EventLog.open(store, retention_s=DAY),
+    )
     appended = await first.append("s1", batch("a", 0, 3))
     assert [m.seq for m in appended.messages] == [1, 2, 3]
     assert appended.new == {"a-0-0", "a-0-1", "a-0-2"}
@@ -69,7 +76,7 @@ async def test_the_tails_writer_finds_a_message_it_logged_long_ago(
     # The writer of a session's last number inserts without reading first; a redelivery
     # of a message it no longer remembers clashes on its id, and keeps its number.
     monkeypatch.setattr("insightbus.notifier.adapters.event_log._REMEMBERED", 2)
-    log = await EventLog.open(store)
+    log = await EventLog.open(store, retention_s=DAY)
     await log.append("s1", batch("a", 0, 4))
     again = await log.append("s1", [*batch("a", 0, 2), *batch("b", 0, 1)])
     assert [(m.id, m.seq) for m in again.messages] == [("a-0-0", 1), ("a-0-1", 2), ("b-0-0", 5)]
@@ -87,8 +94,22 @@ async def test_a_log_numbered_before_is_renumbered_in_its_order(store: DocumentS
             {"id": "w", "session_id": "s2", "seq": 5, "type": "t", "data": {}},
         ]
     )
-    log = await EventLog.open(store)
+    log = await EventLog.open(store, retention_s=DAY)
     assert [(m.id, m.seq) for m in await log.after("s1", None)] == [("x", 1), ("y", 2), ("z", 3)]
     assert [(m.id, m.seq) for m in await log.after("s2", None)] == [("w", 1)]
     assert await before.count() == 0
     assert [m.seq for m in (await log.append("s1", batch("n", 0, 1))).messages] == [4]
+
+
+async def test_messages_go_after_their_retention(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "notifier.db")
+    await store.start()
+    try:
+        log = await EventLog.open(store, retention_s=DAY)
+        await log.append("s1", batch("a", 0, 2))
+        await store.purge_expired(datetime.now(UTC) + timedelta(hours=23))
+        assert [m.seq for m in await log.after("s1", None)] == [1, 2]
+        await store.purge_expired(datetime.now(UTC) + timedelta(hours=25))
+        assert await log.after("s1", None) == []
+    finally:
+        await store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,11 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await s.close()
 
 
+DAY = 24 * 3600.0
+
+
 async def fresh(store: DocumentStore) -> Ownership:
-    return Ownership(await store.collection("session_owners"))
+    return await Ownership.open(store, tombstone_retention_s=DAY)
 
 
 async def test_a_creation_redelivered_after_the_deletion_brings_nothing_back(
@@ -60,3 +64,22 @@ async def test_another_replica_learns_of_a_deletion_before_a_late_creation(
     late = await fresh(store)
     await late.seen("s1", "u1", deleted=False)
     assert await late.owner("s1") == ("u1", True)
+
+
+async def test_a_deleted_sessions_marker_goes_after_its_retention_a_live_one_stays(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(tmp_path / "notifier.db")
+    await store.start()
+    try:
+        owners = await fresh(store)
+        await owners.record("live", "u1")
+        await owners.record("gone", "u1")
+        await owners.forget("gone", "u1")
+        await store.purge_expired(datetime.now(UTC) + timedelta(hours=23))
+        assert await (await fresh(store)).owner("gone") == ("u1", True)
+        await store.purge_expired(datetime.now(UTC) + timedelta(days=365))
+        assert await (await fresh(store)).owner("gone") == (None, False)
+        assert await (await fresh(store)).owner("live") == ("u1", False)
+    finally:
+        await store.close()

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     #   the log keeps an envelope, so a group that reads the log again finds them;
     # - webhook deliveries and ticket jobs, for their retention once they have ended (one
     #   still pending or running never goes);
+    # - each session's log of live messages (the notifier's, for resuming sockets), each
+    #   message for session_log_retention_s; a deleted session's marker for
+    #   inbox_retention_s (as long as a late copy of its creation may come);
     # - spent upload nonces and refresh tokens until they could no longer be accepted
     #   (2 x signature_tolerance_s, the token's expiry): no setting of their own.
     # SQLite purges every purge_interval_s (so does the bus log); MongoDB's TTL monitor
@@ -131,6 +134,7 @@ class Settings(BaseSettings):
     inbox_retention_s: float = Field(default=14 * 24 * 3600, gt=0)
     webhook_delivery_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
     ticket_job_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
+    session_log_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
     purge_interval_s: float = Field(default=60, gt=0)
 
     rate_limit_per_minute: int = Field(default=100, ge=1)

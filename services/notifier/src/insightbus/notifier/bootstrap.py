@@ -67,8 +67,8 @@ class NotifierService:
 
     async def start(self) -> None:
         settings, store = self._settings, self._store
-        ownership = Ownership(await store.collection("session_owners"))
-        log = await EventLog.open(store)
+        ownership = await Ownership.open(store, tombstone_retention_s=settings.inbox_retention_s)
+        log = await EventLog.open(store, retention_s=settings.session_log_retention_s)
         webhooks = await WebhookStore.open(store, retention_s=settings.webhook_delivery_retention_s)
         worker = DeliveryWorker(
             webhooks,

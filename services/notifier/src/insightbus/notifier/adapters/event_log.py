@@ -22,7 +22,8 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
-from insightbus.common.store import Collection, DocumentStore, Index
+from insightbus.common.retention import expire_unmarked, expires_after
+from insightbus.common.store import EXPIRE_AT, Collection, DocumentStore, Index, expiry_index
 from insightbus.notifier.domain.messages import Appended, LoggedMessage
 
 COLLECTION = "session_log"
@@ -35,19 +36,21 @@ def _message(doc: dict[str, Any]) -> LoggedMessage:
     return LoggedMessage(doc["id"], doc["session_id"], doc["seq"], doc["type"], doc["data"])
 
 
-def _doc(message: LoggedMessage) -> dict[str, Any]:
+def _doc(message: LoggedMessage, retention_s: float) -> dict[str, Any]:
     return {
         "id": message.id,
         "session_id": message.session_id,
         "seq": message.seq,
         "type": message.type,
         "data": message.data,
+        EXPIRE_AT: expires_after(retention_s),
     }
 
 
 class EventLog:
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, retention_s: float) -> None:
         self._collection = collection
+        self._retention_s = retention_s
         # The last number this process saw per session: a hint that saves a read. When
         # another writer has gone further, the insert clashes and the log is read again.
         self._last_seq: dict[str, int] = {}
@@ -56,9 +59,13 @@ class EventLog:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per session, while in use
 
     @classmethod
-    async def open(cls, store: DocumentStore) -> EventLog:
-        log = cls(await store.collection(COLLECTION, [Index(("session_id", "seq"), unique=True)]))
+    async def open(cls, store: DocumentStore, *, retention_s: float) -> EventLog:
+        """``retention_s``: how long a message stays for replay. A client away longer reads
+        the results over HTTP; one resuming from a message gone is sent what is left."""
+        indexes = [Index(("session_id", "seq"), unique=True), expiry_index()]
+        log = cls(await store.collection(COLLECTION, indexes), retention_s)
         await log._migrate(await store.collection(_BEFORE, [Index(("session_id", "seq"))]))
+        await expire_unmarked(log._collection, retention_s)  # logged before there was one
         return log
 
     async def append(
@@ -95,7 +102,9 @@ class EventLog:
                 LoggedMessage(id, session_id, first + i, *first_of[id])
                 for i, id in enumerate(pending)
             ]
-            inserted = await self._collection.insert_prefix([_doc(m) for m in batch])
+            inserted = await self._collection.insert_prefix(
+                [_doc(m, self._retention_s) for m in batch]
+            )
             for message in batch[:inserted]:
                 logged[message.id] = message
                 new.add(message.id)
@@ -179,7 +188,7 @@ class EventLog:
             session_id = page[0]["session_id"]
             docs = await before.find({"session_id": session_id}, sort=[("seq", 1)])
             migrated = [
-                _doc(LoggedMessage(d["id"], session_id, i, d["type"], d["data"]))
+                _doc(LoggedMessage(d["id"], session_id, i, d["type"], d["data"]), self._retention_s)
                 for i, d in enumerate(docs, start=1)
             ]
             if not await self._collection.count({"session_id": session_id}):

@@ -7,12 +7,19 @@ import contextlib
 from collections import defaultdict
 
 from insightbus.common.events import utcnow
-from insightbus.common.store import Collection
+from insightbus.common.retention import expire_unmarked, expires_after
+from insightbus.common.store import EXPIRE_AT, Collection, DocumentStore, expiry_index
+
+COLLECTION = "session_owners"
 
 
 class Ownership:
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, *, tombstone_retention_s: float) -> None:
+        """``tombstone_retention_s``: how long a deleted session's marker stays, so that a
+        late copy of its creation cannot bring it back: as long as the bus may deliver one
+        (the inboxes' retention)."""
         self._collection = collection
+        self._tombstone_retention_s = tombstone_retention_s
         self._waiters: dict[str, list[asyncio.Event]] = defaultdict(list)
         # Only the notifier's own event handlers change ownership: the records by one
         # replica (the group), and every replica's cache through ``seen`` (the fan-out).
@@ -31,10 +38,22 @@ class Ownership:
         for waiter in self._waiters.pop(session_id, ()):
             waiter.set()
 
+    @classmethod
+    async def open(cls, store: DocumentStore, *, tombstone_retention_s: float) -> Ownership:
+        collection = await store.collection(COLLECTION, [expiry_index()])
+        await expire_unmarked(collection, tombstone_retention_s, {"deleted": True})
+        return cls(collection, tombstone_retention_s=tombstone_retention_s)
+
     async def forget(self, session_id: str, user_id: str) -> None:
         # A tombstone, so that a late SessionCreated cannot bring the session back.
         await self._collection.replace(
-            {"id": session_id, "user_id": user_id, "deleted": True, "at": utcnow().isoformat()}
+            {
+                "id": session_id,
+                "user_id": user_id,
+                "deleted": True,
+                "at": utcnow().isoformat(),
+                EXPIRE_AT: expires_after(self._tombstone_retention_s),
+            }
         )
         self._cache[session_id] = (user_id, True)
 
