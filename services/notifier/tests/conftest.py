@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +23,7 @@ from insightbus.common.messages import validate_session_message, validate_user_m
 from insightbus.common.runtime import Process, create_app
 from insightbus.common.settings import Settings
 from insightbus.common.store import DocumentStore
+from insightbus.common.store.mongo import MongoStore
 from insightbus.common.store.sqlite import SqliteStore
 from insightbus.common.testing.factories import publish, serving
 from insightbus.notifier.bootstrap import NotifierService
@@ -107,3 +110,15 @@ async def hooks(tmp_path: Any) -> AsyncIterator[Live]:
 
     async with serve(fast_settings(tmp_path)) as running:
         yield running
+
+
+@pytest.fixture(params=["sqlite", "mongo"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    """Each store the notifier runs on: SQLite (embedded), MongoDB (SecantusDB)."""
+    if request.param == "sqlite":
+        s: DocumentStore = SqliteStore(tmp_path / "notifier.db")
+    else:
+        s = MongoStore(request.getfixturevalue("mongo_url"), f"n_{uuid.uuid4().hex[:8]}")
+    await s.start()
+    yield s
+    await s.close()

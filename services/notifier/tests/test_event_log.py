@@ -4,29 +4,14 @@ notifier, and the replicas. Numbers are unique, without gaps, and kept by redeli
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from insightbus.common.store import DocumentStore, Index
-from insightbus.common.store.mongo import MongoStore
 from insightbus.common.store.sqlite import SqliteStore
 from insightbus.notifier.adapters.event_log import EventLog
-
-
-@pytest.fixture(params=["sqlite", "mongo"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
-    if request.param == "sqlite":
-        s: DocumentStore = SqliteStore(tmp_path / "notifier.db")
-    else:
-        s = MongoStore(request.getfixturevalue("mongo_url"), f"log_{uuid.uuid4().hex[:8]}")
-    await s.start()
-    yield s
-    await s.close()
-
 
 DAY = 24 * 3600.0
 

@@ -3,29 +3,12 @@ redelivered after the deletion brings nothing back, in this process or the next.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from insightbus.common.store import DocumentStore
-from insightbus.common.store.mongo import MongoStore
 from insightbus.common.store.sqlite import SqliteStore
 from insightbus.notifier.adapters.ownership import Ownership
-
-
-@pytest.fixture(params=["sqlite", "mongo"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
-    if request.param == "sqlite":
-        s: DocumentStore = SqliteStore(tmp_path / "notifier.db")
-    else:
-        s = MongoStore(request.getfixturevalue("mongo_url"), f"own_{uuid.uuid4().hex[:8]}")
-    await s.start()
-    yield s
-    await s.close()
-
 
 DAY = 24 * 3600.0
 
