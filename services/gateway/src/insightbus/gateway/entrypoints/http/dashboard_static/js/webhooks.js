@@ -3,7 +3,9 @@
 import { api, describe } from "./api.js";
 import { $, formatTime, h, notify } from "./dom.js";
 
-let shown = null; // the endpoint in view
+const REFRESH_MS = 2000; // the delivery log of the endpoint in view follows on its own
+
+let shown = null; // the endpoint in view: {id, timer}
 const endpoints = new Map();
 
 function renderList() {
@@ -71,16 +73,23 @@ async function loadDeliveries() {
   }
 }
 
-async function show(id) {
-  shown = { id };
-  $("#webhook-view").hidden = false;
-  renderList();
-  renderEndpoint();
+async function follow(state) {
+  if (shown !== state) return;
   try {
     await loadDeliveries();
   } catch (error) {
     notify(`Could not read the deliveries: ${describe(error)}`);
   }
+  if (shown === state) state.timer = setTimeout(() => follow(state), REFRESH_MS);
+}
+
+async function show(id) {
+  forgetShown();
+  shown = { id, timer: null };
+  $("#webhook-view").hidden = false;
+  renderList();
+  renderEndpoint();
+  await follow(shown);
 }
 
 async function create(event) {
@@ -126,6 +135,7 @@ async function remove() {
 }
 
 function forgetShown() {
+  if (shown) clearTimeout(shown.timer);
   shown = null;
   $("#webhook-view").hidden = true;
 }
