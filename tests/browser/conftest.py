@@ -24,13 +24,22 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 _saved: list[Path] = []
 
 
-@pytest.fixture(scope="session")
+def _clean_once() -> None:
+    """This run's screenshots only: what an earlier run left goes, once per run."""
+    if not getattr(_clean_once, "done", False):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        _clean_once.done = True  # type: ignore[attr-defined]
+
+
+# Module-scoped, not session-scoped: while the sync API runs, its event loop is the running
+# one, and an async test after it (pytest-asyncio) could not start a loop of its own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
     from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # this run's screenshots only
+    _clean_once()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM)
         yield launched

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.browser.conftest import screenshot
 from tests.conftest import RunningStack
@@ -116,6 +116,52 @@ def test_a_diary_is_analysed_live_and_an_action_item_stays_ticked(
     expect(page.locator("#analysis-progress")).to_have_attribute("value", "100")
     expect(page.locator("#timeline circle.point")).to_have_count(len(emotions))
     screenshot(page, "diary-after-reload")
+
+
+def test_a_dropped_socket_resumes_after_the_last_event_it_got(
+    page: Page, stack: RunningStack
+) -> None:
+    # Between the page and the notifier: the first connection drops after two emotions.
+    connections: list[dict[str, Any]] = []
+
+    def relay(ws: WebSocketRoute) -> None:
+        connection: dict[str, Any] = {"url": ws.url, "ids": [], "dropped": False}
+        connections.append(connection)
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if connection["dropped"]:
+                return
+            data = json.loads(message)
+            if "id" in data:
+                connection["ids"].append(data["id"])
+            ws.send(message)
+            if len(connections) == 1 and data.get("type") == "new_emotion":
+                emotion_ids.add(data["id"])
+                if len(emotion_ids) == 2:
+                    connection["dropped"] = True
+                    ws.close(code=4000, reason="dropped by the test")
+                    server.close()
+
+        server.on_message(from_server)
+
+    emotion_ids: set[str] = set()
+    page.route_web_socket(re.compile(r"/api/v1/sessions/[^/]+/events"), relay)
+    email = _register(page, stack)
+    _upload_diary(page, "Diary, dropped")
+    expect(page.locator("#analysis-progress")).to_have_attribute(
+        "value", "100", timeout=ANALYSIS_TIMEOUT
+    )
+    with _api(stack, email) as api:
+        session_id = api.get("/api/v1/sessions").json()["data"]["items"][0]["id"]
+        emotions = api.get(f"/api/v1/sessions/{session_id}/emotions").json()["data"]["items"]
+    expect(page.locator("#timeline circle.point")).to_have_count(len(emotions))
+
+    first, second = connections[0], connections[1]
+    assert "last_event_id" not in first["url"]
+    # The page came back with the id of the last message it had, and got only what followed.
+    assert f"last_event_id={first['ids'][-1]}" in second["url"], second["url"]
+    assert second["ids"] and not set(second["ids"]) & set(first["ids"])
 
 
 def _column(page: Page, index: int) -> list[str]:
