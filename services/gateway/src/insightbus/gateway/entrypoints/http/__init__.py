@@ -8,6 +8,7 @@ from insightbus.gateway.entrypoints.http.auth import router as auth_router
 from insightbus.gateway.entrypoints.http.content import router as content_router
 from insightbus.gateway.entrypoints.http.contracts import router as contracts_router
 from insightbus.gateway.entrypoints.http.credentials import router as credentials_router
+from insightbus.gateway.entrypoints.http.dashboard import router as dashboard_router
 from insightbus.gateway.entrypoints.http.journey import router as journey_router
 from insightbus.gateway.entrypoints.http.sessions import router as sessions_router
 from insightbus.gateway.entrypoints.http.tickets import router as tickets_router
@@ -22,4 +23,5 @@ ROUTERS = (
     journey_router,
     tickets_router,
     contracts_router,
+    dashboard_router,
 )
