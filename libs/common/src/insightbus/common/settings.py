@@ -126,6 +126,8 @@ class Settings(BaseSettings):
     inbox_retention_s: float = Field(default=14 * 24 * 3600, gt=0)
     webhook_delivery_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
     ticket_job_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
+    # An upload's Idempotency-Key answers its first result this long (then it may start anew).
+    idempotency_key_ttl_s: float = Field(default=24 * 3600, gt=0)
     purge_interval_s: float = Field(default=60, gt=0)
 
     rate_limit_per_minute: int = Field(default=100, ge=1)
