@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     # generated one in data_dir so tokens survive restarts.
     jwt_secret: SecretStr | None = None
     jwt_issuer: str = "insightbus"
-    access_token_ttl_s: int = Field(default=15 * 60, ge=30)
+    access_token_ttl_s: int = Field(default=15 * 60, ge=1)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
 
     # Analysis: processes that run the model (0 = a thread in the service's process).
