@@ -152,9 +152,12 @@ class CuttingProxy:
         self.cuts = 0
         self.url = ""
 
-    async def __aenter__(self) -> CuttingProxy:
+    async def start(self) -> str:
         self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+        return self.url
+
+    async def __aenter__(self) -> CuttingProxy:
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -206,20 +209,20 @@ class CuttingProxy:
 async def test_a_socket_dropped_mid_analysis_resumes_without_loss_or_duplicates(
     sdk_stack: RunningStack,
 ) -> None:
-    async with CuttingProxy(sdk_stack.base_url, cut_after=300) as proxy:
-        async with await logged_in(proxy.url) as client:
-            session = await client.create_session("Dropped")
-            accepted = await client.upload(session.id, DIARY.encode(), filename="diary.txt")
-            got = [m async for m in client.follow_analysis(session.id, accepted.content_id)]
-            assert proxy.cuts == 1 and proxy.sockets >= 2  # cut, and opened again
-            # What the session's log holds, read in one piece straight from the stack.
-            direct = AsyncClient(
-                sdk_stack.base_url,
-                access_token=client.tokens.access_token,
-                refresh_token=client.tokens.refresh_token,
-            )
-            async with direct:
-                whole = [m async for m in direct.follow_analysis(session.id, accepted.content_id)]
+    proxy = CuttingProxy(sdk_stack.base_url, cut_after=300)
+    async with proxy, await logged_in(await proxy.start()) as client:
+        session = await client.create_session("Dropped")
+        accepted = await client.upload(session.id, DIARY.encode(), filename="diary.txt")
+        got = [m async for m in client.follow_analysis(session.id, accepted.content_id)]
+        assert proxy.cuts == 1 and proxy.sockets >= 2  # cut, and opened again
+        # What the session's log holds, read in one piece straight from the stack.
+        direct = AsyncClient(
+            sdk_stack.base_url,
+            access_token=client.tokens.access_token,
+            refresh_token=client.tokens.refresh_token,
+        )
+        async with direct:
+            whole = [m async for m in direct.follow_analysis(session.id, accepted.content_id)]
     assert [m["id"] for m in got] == [m["id"] for m in whole]
     assert got == whole
     assert got[-1]["type"] == "analysis_complete"
@@ -278,9 +281,12 @@ def test_the_sync_client_with_an_api_key(sdk_stack: RunningStack) -> None:
 
 
 def test_a_server_that_is_down_is_one_clear_error() -> None:
-    with Client("http://127.0.0.1:9", retry=RetryPolicy(attempts=2, backoff_s=0.01)) as client:
-        with pytest.raises(ConnectionFailed, match="cannot reach the server"):
-            client.get_session("x")
+    policy = RetryPolicy(attempts=2, backoff_s=0.01)
+    with (
+        Client("http://127.0.0.1:9", retry=policy) as client,
+        pytest.raises(ConnectionFailed, match="cannot reach the server"),
+    ):
+        client.get_session("x")
 
 
 @pytest.fixture
