@@ -106,7 +106,7 @@ def test_tickets_classify_writes_the_classified_csv(
     assert "100%" in result.stderr and "wrote out.csv" in result.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text())))
     assert [r["issue_key"] for r in rows] == ["D-1", "D-2", "D-3"]
-    assert all(r["category"] and r["priority"] or r["unclassified_reason"] for r in rows)
+    assert all((r["category"] and r["priority"]) or r["unclassified_reason"] for r in rows)
 
     (tmp_path / "bad.csv").write_text("issue_key,summary\nX-1,no description column\n")
     bad = ["tickets", "classify", "bad.csv", "--server", stack.base_url]
