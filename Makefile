@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 BIN := .venv/bin
-MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml clients/*/pyproject.toml)
 
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 export UV_COMPILE_BYTECODE := 1
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-containers lint format bench setup clean
+.PHONY: run test test-containers lint format bench setup clean sdk
 
 setup: .venv/.synced
 
@@ -44,7 +44,7 @@ test-containers: .venv/.synced
 lint: .venv/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy libs/common/src $(wildcard services/*/src) src
+	$(BIN)/mypy libs/common/src $(wildcard services/*/src) src clients/python/src
 	cd examples/downstream_consumer && $(CURDIR)/$(BIN)/mypy consumer.py records.py  # run as scripts, from their folder
 	$(BIN)/lint-imports
 
@@ -59,6 +59,11 @@ bench: .venv/.synced
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/graph.py
+
+# The SDK's generated models (clients/python/src/insightbus_client/_generated) and the OpenAPI
+# document they come from (clients/python/openapi.json): regenerate after changing a route.
+sdk: .venv/.synced
+	$(BIN)/python clients/python/tools/generate.py
 
 clean:
 	rm -rf .venv .tools

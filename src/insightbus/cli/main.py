@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     analysis_cli.register(commands)
     classifier_cli.register(commands)
+    from insightbus.cli import people
+
+    people.register(commands)
     return parser
 
 

@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from insightbus.common.bus import MessageBus
 from insightbus.common.graph import Graph
@@ -186,6 +187,12 @@ def make_graph(settings: Settings, *, embedded: bool) -> Graph | None:
     )
 
 
+def operation_id(route: APIRoute) -> str:
+    """An operation's id in the OpenAPI document: its route's name (the function's, or the
+    ``name=`` given), e.g. ``get_session``, which generated clients name their calls by."""
+    return route.name
+
+
 def create_app(
     process: Process,
     *,
@@ -212,7 +219,12 @@ def create_app(
         finally:
             await process.stop()
 
-    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        version=version,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
     install_error_handlers(app)
     install_observability(app)
     install_security(app, settings or Settings())

@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # generated one in data_dir so tokens survive restarts.
     jwt_secret: SecretStr | None = None
     jwt_issuer: str = "insightbus"
-    access_token_ttl_s: int = Field(default=15 * 60, ge=30)
+    access_token_ttl_s: int = Field(default=15 * 60, ge=1)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
 
     # Analysis: processes that run the model (0 = a thread in the service's process).
@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     webhook_delivery_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
     ticket_job_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
     session_log_retention_s: float = Field(default=30 * 24 * 3600, gt=0)
+    # An upload's Idempotency-Key answers its first result this long (then it may start anew).
+    idempotency_key_ttl_s: float = Field(default=24 * 3600, gt=0)
     purge_interval_s: float = Field(default=60, gt=0)
 
     rate_limit_per_minute: int = Field(default=100, ge=1)

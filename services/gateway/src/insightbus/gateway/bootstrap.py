@@ -33,6 +33,7 @@ from insightbus.gateway.app.auth import Accounts
 from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.gateway import Gateway
+from insightbus.gateway.app.idempotency import IdempotentRequests
 from insightbus.gateway.app.journey import Journeys
 from insightbus.gateway.app.ports import PasswordHasher, RateLimiter
 from insightbus.gateway.app.sessions import Sessions
@@ -40,6 +41,7 @@ from insightbus.gateway.app.ticket_projector import TicketJobProjector
 from insightbus.gateway.app.tickets import Limits, TicketJobs
 from insightbus.gateway.entrypoints.bus import TOPOLOGY
 from insightbus.gateway.entrypoints.http import ROUTERS
+from insightbus.gateway.entrypoints.http.dependencies import document_api_keys
 from insightbus.gateway.entrypoints.http.ratelimit import RateLimitMiddleware
 
 SOURCE = "gateway"
@@ -81,6 +83,7 @@ class GatewayService:
         self._apps.append(app)
         for router in ROUTERS:
             app.include_router(router)
+        document_api_keys(app, ROUTERS)
         # Appended rather than add_middleware()'d so that it is the innermost middleware:
         # the observability middleware (correlation ids, metrics) then sees 429s too.
         app.user_middleware.append(
@@ -143,6 +146,9 @@ class GatewayService:
             ),
             ticket_projector=TicketJobProjector(
                 db.ticket_jobs, retention_s=settings.ticket_job_retention_s
+            ),
+            idempotency=IdempotentRequests(
+                db.idempotency_keys, ttl_s=settings.idempotency_key_ttl_s
             ),
         )
         self._gateway = gateway

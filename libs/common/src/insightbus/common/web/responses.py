@@ -95,3 +95,26 @@ def not_found(what: str = "resource") -> ApiError:
 
 def conflict(message: str) -> ApiError:
     return ApiError(status.HTTP_409_CONFLICT, message)
+
+
+_ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "bad request",
+    401: "missing, invalid or expired credentials",
+    403: "not allowed",
+    404: "not found (another user's is as missing as none)",
+    409: "conflict with the current state",
+    413: "too large",
+    415: "unsupported media type or file format",
+    422: "the request is invalid (details say where)",
+    429: "too many requests: wait Retry-After seconds",
+    503: "a dependency is unavailable or the service is starting",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route (or router) that answers these error statuses: each
+    documented with the error envelope, ``ErrorBody``."""
+    return {
+        code: {"model": ErrorBody, "description": _ERROR_DESCRIPTIONS.get(code, "error")}
+        for code in codes
+    }

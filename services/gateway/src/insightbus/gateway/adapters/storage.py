@@ -30,6 +30,7 @@ class GatewayCollections:
     signing_secrets: Collection  # by user id
     ticket_jobs: Collection
     nonces: Collection  # spent upload nonces, until their timestamps expire
+    idempotency_keys: Collection  # uploads' Idempotency-Keys and their answers, until they expire
 
     @classmethod
     async def open(cls, store: DocumentStore) -> GatewayCollections:
@@ -52,6 +53,7 @@ class GatewayCollections:
                 "ticket_jobs", [Index(("user_id", "created_at")), expiry_index()]
             ),
             nonces=await store.collection("nonces", [expiry_index()]),
+            idempotency_keys=await store.collection("idempotency_keys", [expiry_index()]),
         )
 
     async def expire_older(

@@ -13,6 +13,7 @@ from insightbus.gateway.app.analysis_projector import AnalysisProjector
 from insightbus.gateway.app.auth import Accounts
 from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
+from insightbus.gateway.app.idempotency import IdempotentRequests
 from insightbus.gateway.app.journey import Journeys
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.ticket_projector import TicketJobProjector
@@ -33,3 +34,4 @@ class Gateway:
     journeys: Journeys
     analysis_projector: AnalysisProjector
     ticket_projector: TicketJobProjector
+    idempotency: IdempotentRequests

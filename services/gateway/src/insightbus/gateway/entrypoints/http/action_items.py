@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from insightbus.common.events.action_items import ActionItemStatus
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.dependencies import page
 from insightbus.gateway.entrypoints.http.dependencies import (
     ActionItemsDep,
@@ -23,7 +23,11 @@ from insightbus.gateway.entrypoints.http.schemas.action_items import (
     NewActionItemRequest,
 )
 
-router = APIRouter(prefix="/api/v1/sessions/{session_id}/action-items", tags=["action items"])
+router = APIRouter(
+    prefix="/api/v1/sessions/{session_id}/action-items",
+    tags=["action items"],
+    responses=error_responses(401, 404, 422, 429),
+)
 
 
 @router.get("", response_model=Success[ActionItemPage], summary="A session's action items")

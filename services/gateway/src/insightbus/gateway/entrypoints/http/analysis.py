@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.dependencies import page
 from insightbus.gateway.entrypoints.http.dependencies import AnalysisDep, OwnedSession, ResultsPage
 from insightbus.gateway.entrypoints.http.schemas.analysis import (
@@ -17,7 +17,11 @@ from insightbus.gateway.entrypoints.http.schemas.analysis import (
     TopicPage,
 )
 
-router = APIRouter(prefix="/api/v1/sessions/{session_id}", tags=["analysis"])
+router = APIRouter(
+    prefix="/api/v1/sessions/{session_id}",
+    tags=["analysis"],
+    responses=error_responses(401, 404, 422, 429),
+)
 
 
 @router.get(

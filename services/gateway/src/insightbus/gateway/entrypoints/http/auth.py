@@ -7,7 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.gateway.app.auth import TokenPair
 from insightbus.gateway.entrypoints.http.dependencies import AccountsDep, RefreshToken
 from insightbus.gateway.entrypoints.http.schemas.auth import (
@@ -18,7 +18,7 @@ from insightbus.gateway.entrypoints.http.schemas.auth import (
     UserOut,
 )
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=error_responses(429))
 
 
 @router.post(
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
     status_code=status.HTTP_201_CREATED,
     response_model=Success[RegisteredOut],
     summary="Create an account",
+    responses=error_responses(409, 422),
 )
 async def register(body: RegisterRequest, auth: AccountsDep) -> JSONResponse:
     user = await auth.register(body.email, body.password, body.name)
@@ -36,6 +37,7 @@ async def register(body: RegisterRequest, auth: AccountsDep) -> JSONResponse:
     "/login",
     response_model=Success[TokenPairOut],
     summary="Exchange credentials for an access token and a refresh token",
+    responses=error_responses(401, 422),
 )
 async def login(body: LoginRequest, auth: AccountsDep) -> JSONResponse:
     return ok(_pair(await auth.login(body.email, body.password)))
@@ -45,6 +47,7 @@ async def login(body: LoginRequest, auth: AccountsDep) -> JSONResponse:
     "/refresh",
     response_model=Success[TokenPairOut],
     summary="Exchange a refresh token (as the Bearer token) for a new pair; each works once",
+    responses=error_responses(401),
 )
 async def refresh(token: RefreshToken, auth: AccountsDep) -> JSONResponse:
     return ok(_pair(await auth.refresh(token)))

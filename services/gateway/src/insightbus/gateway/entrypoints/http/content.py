@@ -8,10 +8,17 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
+from insightbus.gateway.app.idempotency import Answer, fingerprint
 from insightbus.gateway.domain.content import FORMATS, format_of
 from insightbus.gateway.entrypoints.http import multipart
-from insightbus.gateway.entrypoints.http.dependencies import GatewayDep, OwnedSession, UploadsDep
+from insightbus.gateway.entrypoints.http.dependencies import (
+    GatewayDep,
+    IdempotencyDep,
+    IdempotencyKey,
+    OwnedSession,
+    UploadsDep,
+)
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["content"])
 
@@ -37,28 +44,27 @@ _REQUEST_BODY: dict[str, Any] = {
 }
 
 
-class AcceptedOut(BaseModel):
+class ContentAcceptedOut(BaseModel):
     content_id: str
     session_id: str
     status: str
 
 
-# Two routers answer an "AcceptedOut", so the OpenAPI document names each by its module: the
-# module it was first published from, kept so that the document (and generated clients)
-# stay as they are.
-AcceptedOut.__module__ = "insightbus.gateway.content.routes"
-AcceptedOut.model_rebuild(force=True)
-
-
 @router.post(
     "/{session_id}/content",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=Success[AcceptedOut],
+    response_model=Success[ContentAcceptedOut],
+    responses=error_responses(400, 401, 404, 409, 413, 415, 422, 429),
     summary="Upload content (.txt, .md, .json transcript, .vtt, .srt) for analysis",
     openapi_extra={"requestBody": _REQUEST_BODY},
 )
 async def upload_content(
-    request: Request, session: OwnedSession, gateway: GatewayDep, uploads: UploadsDep
+    request: Request,
+    session: OwnedSession,
+    gateway: GatewayDep,
+    uploads: UploadsDep,
+    idempotency: IdempotencyDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     upload = await multipart.read_upload(
         request,
@@ -66,12 +72,16 @@ async def upload_content(
         field=FILE_FIELD,
         accept_filename=format_of,  # a wrong type is refused before its first byte
     )
-    accepted = await uploads.accept(session, upload.filename, upload.data)
-    return ok(
-        {
+
+    async def accept() -> Answer:
+        accepted = await uploads.accept(session, upload.filename, upload.data)
+        data = {
             "content_id": accepted.content_id,
             "session_id": accepted.session_id,
             "status": accepted.status,
-        },
-        status.HTTP_202_ACCEPTED,
-    )
+        }
+        return Answer(status.HTTP_202_ACCEPTED, data)
+
+    request_id = fingerprint("content", session.id, upload.filename, upload.data)
+    answer = await idempotency.run(session.user_id, idempotency_key, request_id, accept)
+    return ok(answer.data, answer.status)

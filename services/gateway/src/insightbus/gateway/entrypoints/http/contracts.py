@@ -22,6 +22,7 @@ def _body() -> bytes:
 
 @router.get(
     "/asyncapi.json",
+    operation_id="get_asyncapi",
     summary="The AsyncAPI 3.0 document of the Kafka topics and events (no credentials needed)",
     response_class=Response,
     responses={200: {"content": {"application/json": {}}, "description": "AsyncAPI 3.0.0"}},

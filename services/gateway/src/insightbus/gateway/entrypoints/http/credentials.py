@@ -12,10 +12,10 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.gateway.entrypoints.http.dependencies import BearerUser, CredentialsDep
 
-router = APIRouter(prefix="/api/v1", tags=["credentials"])
+router = APIRouter(prefix="/api/v1", tags=["credentials"], responses=error_responses(401, 429))
 
 
 class NewApiKeyRequest(BaseModel):
@@ -45,6 +45,7 @@ class SigningSecretOut(BaseModel):
     status_code=status.HTTP_201_CREATED,
     response_model=Success[CreatedApiKeyOut],
     summary="Create an API key (returned once)",
+    responses=error_responses(422),
 )
 async def create_api_key(
     body: NewApiKeyRequest, user_id: BearerUser, credentials: CredentialsDep
@@ -62,6 +63,7 @@ async def list_api_keys(user_id: BearerUser, credentials: CredentialsDep) -> JSO
     "/api-keys/{key_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke an API key; it stops working at once",
+    responses=error_responses(404, 422),
 )
 async def revoke_api_key(key_id: str, user_id: BearerUser, credentials: CredentialsDep) -> None:
     await credentials.revoke_api_key(user_id, key_id)

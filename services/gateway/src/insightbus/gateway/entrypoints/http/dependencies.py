@@ -8,9 +8,12 @@ request (``provided``) instead of a node of its own.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from insightbus.common.auth import AccessTokenVerifier
 from insightbus.common.errors import Unauthenticated
@@ -29,6 +32,7 @@ from insightbus.gateway.app.auth import Accounts
 from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.gateway import Gateway
+from insightbus.gateway.app.idempotency import IdempotentRequests
 from insightbus.gateway.app.journey import Journeys
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.tickets import TicketJobs
@@ -131,6 +135,10 @@ async def _journeys(request: Request) -> Journeys:
     return gateway_of(request).journeys
 
 
+async def _idempotency(request: Request) -> IdempotentRequests:
+    return gateway_of(request).idempotency
+
+
 GatewayDep = Annotated[Gateway, Depends(_gateway)]
 AccountsDep = Annotated[Accounts, Depends(_accounts)]
 SessionsDep = Annotated[Sessions, Depends(_sessions)]
@@ -140,6 +148,62 @@ ActionItemsDep = Annotated[ActionItems, Depends(_action_items)]
 CredentialsDep = Annotated[Credentials, Depends(_credentials)]
 TicketsDep = Annotated[TicketJobs, Depends(_tickets)]
 JourneysDep = Annotated[Journeys, Depends(_journeys)]
+IdempotencyDep = Annotated[IdempotentRequests, Depends(_idempotency)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        description=(
+            "any unique string (a UUID): the same key and request again, from the same user, "
+            "answers the first result instead of starting anew (for 24 h); the same key with "
+            "a different request is 422"
+        ),
+        max_length=255,
+    ),
+]
 
 SessionsPage = Annotated[PageParams, Depends(page_params(20, 100))]
 ResultsPage = Annotated[PageParams, Depends(page_params(100, 500))]
+
+
+API_KEY_SCHEME = "ApiKey"
+_API_KEY_SECURITY = {
+    "type": "apiKey",
+    "in": "header",
+    "name": "X-API-Key",
+    "description": "an API key from POST /api/v1/api-keys (instead of an access token)",
+}
+
+
+def _takes_api_key(dependant: Dependant) -> bool:
+    if isinstance(dependant.call, TokenOrApiKeyUser | OwnedSessionOf):
+        return True
+    return any(_takes_api_key(d) for d in dependant.dependencies)
+
+
+def document_api_keys(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Declare ``X-API-Key`` in the app's OpenAPI document: a security scheme, and an
+    alternative to the access token on every route that takes one (credentials' routes do
+    not). The key is read by ``_caller``, not by a dependency of its own (a node less per
+    request), so FastAPI cannot see it by itself. ``routers``: the gateway's (their routes
+    carry their full paths)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes[API_KEY_SCHEME] = _API_KEY_SECURITY
+        routes = (route for router in routers for route in router.routes)
+        for route in routes:
+            if not isinstance(route, APIRoute) or not _takes_api_key(route.dependant):
+                continue
+            for method in route.methods or ():
+                operation = schema["paths"].get(route.path_format, {}).get(method.lower())
+                if operation is not None and {API_KEY_SCHEME: []} not in operation.get(
+                    "security", []
+                ):
+                    operation.setdefault("security", []).append({API_KEY_SCHEME: []})
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

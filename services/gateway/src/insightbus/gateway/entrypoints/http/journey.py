@@ -8,12 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.responses import ErrorBody
 from insightbus.gateway.entrypoints.http.dependencies import CurrentUser, JourneysDep
 from insightbus.gateway.entrypoints.http.schemas.journey import JourneyOut
 
-router = APIRouter(prefix="/api/v1/users/me", tags=["journey"])
+router = APIRouter(
+    prefix="/api/v1/users/me", tags=["journey"], responses=error_responses(401, 422, 429)
+)
 
 
 @router.get(

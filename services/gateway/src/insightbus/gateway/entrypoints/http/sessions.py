@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.dependencies import page
 from insightbus.gateway.entrypoints.http.dependencies import (
     CurrentUser,
@@ -20,7 +20,9 @@ from insightbus.gateway.entrypoints.http.schemas.sessions import (
     SessionPage,
 )
 
-router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
+router = APIRouter(
+    prefix="/api/v1/sessions", tags=["sessions"], responses=error_responses(401, 422, 429)
+)
 
 
 @router.post(
@@ -44,7 +46,12 @@ async def list_sessions(
     return ok(page([s.public() for s in found], total, params))
 
 
-@router.get("/{session_id}", response_model=Success[SessionData], summary="One session")
+@router.get(
+    "/{session_id}",
+    response_model=Success[SessionData],
+    summary="One session",
+    responses=error_responses(404),
+)
 async def get_session(session: OwnedSession) -> JSONResponse:
     return ok({"session": session.public()})
 
@@ -53,6 +60,7 @@ async def get_session(session: OwnedSession) -> JSONResponse:
     "/{session_id}",
     response_model=Success[SessionDeletedOut],
     summary="Delete a session with its content, analysis results and action items",
+    responses=error_responses(404),
 )
 async def delete_session(session: OwnedSession, sessions: SessionsDep) -> JSONResponse:
     await sessions.delete(session)

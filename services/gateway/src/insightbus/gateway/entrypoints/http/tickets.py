@@ -15,18 +15,21 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from insightbus.common.errors import Invalid
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.dependencies import page
+from insightbus.gateway.app.idempotency import Answer, fingerprint
 from insightbus.gateway.app.tickets import SignedRequest
 from insightbus.gateway.entrypoints.http import multipart
 from insightbus.gateway.entrypoints.http.dependencies import (
     CurrentUser,
     GatewayDep,
+    IdempotencyDep,
+    IdempotencyKey,
     SessionsPage,
     TicketsDep,
 )
 
-router = APIRouter(prefix="/api", tags=["tickets"])
+router = APIRouter(prefix="/api", tags=["tickets"], responses=error_responses(401, 429))
 
 FILE_FIELD = "file"
 MAX_FILE_NAME = 255
@@ -57,24 +60,19 @@ class UploadRequest(BaseModel):
     callback_url: str | None = Field(default=None, max_length=2048)
 
 
-class AcceptedOut(BaseModel):
+class TicketJobAcceptedOut(BaseModel):
     session_id: str
     status: str
     total_tickets: int
     message: str
 
 
-# Two routers answer an "AcceptedOut", so the OpenAPI document names each by its module: the
-# module it was first published from, kept so that the document (and generated clients)
-# stay as they are.
-AcceptedOut.__module__ = "insightbus.gateway.tickets.routes"
-AcceptedOut.model_rebuild(force=True)
-
-
 @router.post(
     "/csv/generate",
     response_model=Success[GeneratedOut],
     summary="Generate a signed CSV of realistic demo tickets",
+    operation_id="generate_ticket_csv",
+    responses=error_responses(422),
 )
 async def generate_csv(
     body: GenerateRequest, user_id: CurrentUser, tickets: TicketsDep
@@ -85,7 +83,8 @@ async def generate_csv(
 @router.post(
     "/tickets/upload",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=Success[AcceptedOut],
+    response_model=Success[TicketJobAcceptedOut],
+    responses=error_responses(400, 409, 413, 422),
     summary="Upload a signed CSV of tickets for classification (JSON or multipart)",
     description=(
         "Headers X-Signature, X-Nonce and X-Timestamp sign the file: see the README's "
@@ -98,22 +97,34 @@ async def upload_tickets(
     user_id: CurrentUser,
     gateway: GatewayDep,
     tickets: TicketsDep,
+    idempotency: IdempotencyDep,
     x_signature: Annotated[str | None, Header()] = None,
     x_nonce: Annotated[str | None, Header()] = None,
     x_timestamp: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     max_bytes = gateway.settings.tickets_max_bytes
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         raw, file_name, callback_url = await _read_multipart(request, max_bytes)
     else:
         raw, file_name, callback_url = await _read_json(request, max_bytes)
-    accepted = await tickets.submit(
-        user_id, raw, file_name, callback_url, SignedRequest(x_signature, x_nonce, x_timestamp)
-    )
-    return ok(accepted, status.HTTP_202_ACCEPTED)
+
+    async def submit() -> Answer:
+        signed = SignedRequest(x_signature, x_nonce, x_timestamp)
+        accepted = await tickets.submit(user_id, raw, file_name, callback_url, signed)
+        return Answer(status.HTTP_202_ACCEPTED, accepted)
+
+    request_id = fingerprint("tickets", raw, file_name, callback_url)
+    answer = await idempotency.run(user_id, idempotency_key, request_id, submit)
+    return ok(answer.data, answer.status)
 
 
-@router.get("/tickets", summary="Your ticket jobs, newest first")
+@router.get(
+    "/tickets",
+    summary="Your ticket jobs, newest first",
+    operation_id="list_ticket_jobs",
+    responses=error_responses(422),
+)
 async def list_jobs(
     user_id: CurrentUser, tickets: TicketsDep, params: SessionsPage
 ) -> JSONResponse:
@@ -121,7 +132,12 @@ async def list_jobs(
     return ok(page(found, total, params))
 
 
-@router.get("/tickets/{session_id}", summary="A ticket job: status, progress, results")
+@router.get(
+    "/tickets/{session_id}",
+    summary="A ticket job: status, progress, results",
+    operation_id="get_ticket_job",
+    responses=error_responses(404, 422),
+)
 async def get_job(session_id: str, user_id: CurrentUser, tickets: TicketsDep) -> JSONResponse:
     return ok(await tickets.job(user_id, session_id))
 

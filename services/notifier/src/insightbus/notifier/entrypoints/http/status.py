@@ -26,6 +26,7 @@ class ChannelStatus(BaseModel):
     "/api/v1/ws/status",
     response_model=ChannelStatus,
     summary="How many users have a channel open (no token needed; a plain object)",
+    operation_id="get_channel_status",
 )
 async def status(notifier: NotifierApp) -> ChannelStatus:
     return ChannelStatus(connected_users=notifier.users.connected_users)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from insightbus.common.web import Success, ok
+from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.dependencies import page
 from insightbus.notifier.domain.webhooks import epoch_to_iso
 from insightbus.notifier.entrypoints.http.dependencies import CurrentUser, Page
@@ -25,7 +25,10 @@ from insightbus.notifier.entrypoints.http.schemas import (
     WebhookPage,
 )
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+router = APIRouter(
+    prefix="/api/v1/webhooks", tags=["webhooks"], responses=error_responses(401, 422, 429)
+)
+_MISSING = error_responses(404)
 
 
 @router.post(
@@ -33,6 +36,7 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
     status_code=status.HTTP_201_CREATED,
     response_model=Success[WebhookCreated],
     summary="Add a webhook endpoint (its signing secret is shown only in this answer)",
+    responses=error_responses(409),
 )
 async def create_webhook(
     body: NewWebhookRequest, user_id: CurrentUser, webhooks: Webhooks
@@ -53,7 +57,7 @@ async def list_webhooks(user_id: CurrentUser, webhooks: Webhooks, params: Page) 
     summary="Create or rotate the secret that signs your ticket jobs' callbacks",
     responses={201: {"model": Success[SecretRotated], "description": "created"}},
 )
-async def callback_secret(user_id: CurrentUser, webhooks: Webhooks) -> JSONResponse:
+async def rotate_callback_secret(user_id: CurrentUser, webhooks: Webhooks) -> JSONResponse:
     keys, created = await webhooks.rotate_callback_secret(user_id)
     return ok(
         _rotated(keys["secret"], keys["previous_secret_until"]),
@@ -61,13 +65,21 @@ async def callback_secret(user_id: CurrentUser, webhooks: Webhooks) -> JSONRespo
     )
 
 
-@router.get("/{webhook_id}", response_model=Success[WebhookData], summary="A webhook endpoint")
+@router.get(
+    "/{webhook_id}",
+    response_model=Success[WebhookData],
+    summary="A webhook endpoint",
+    responses=_MISSING,
+)
 async def get_webhook(webhook_id: str, user_id: CurrentUser, webhooks: Webhooks) -> JSONResponse:
     return ok({"webhook": await webhooks.get(user_id, webhook_id)})
 
 
 @router.patch(
-    "/{webhook_id}", response_model=Success[WebhookData], summary="Change a webhook endpoint"
+    "/{webhook_id}",
+    response_model=Success[WebhookData],
+    summary="Change a webhook endpoint",
+    responses=_MISSING,
 )
 async def update_webhook(
     webhook_id: str, body: WebhookChangesRequest, user_id: CurrentUser, webhooks: Webhooks
@@ -79,6 +91,7 @@ async def update_webhook(
 @router.delete(
     "/{webhook_id}",
     response_model=Success[WebhookDeletedOut],
+    responses=_MISSING,
     summary="Delete a webhook endpoint and its delivery log",
 )
 async def delete_webhook(webhook_id: str, user_id: CurrentUser, webhooks: Webhooks) -> JSONResponse:
@@ -90,8 +103,11 @@ async def delete_webhook(webhook_id: str, user_id: CurrentUser, webhooks: Webhoo
     "/{webhook_id}/rotate-secret",
     response_model=Success[SecretRotated],
     summary="A new signing secret; the previous one keeps signing during the overlap",
+    responses=_MISSING,
 )
-async def rotate_secret(webhook_id: str, user_id: CurrentUser, webhooks: Webhooks) -> JSONResponse:
+async def rotate_webhook_secret(
+    webhook_id: str, user_id: CurrentUser, webhooks: Webhooks
+) -> JSONResponse:
     keys = await webhooks.rotate(user_id, webhook_id)
     return ok(_rotated(keys["secret"], keys["previous_secret_until"]))
 
@@ -99,6 +115,7 @@ async def rotate_secret(webhook_id: str, user_id: CurrentUser, webhooks: Webhook
 @router.get(
     "/{webhook_id}/deliveries",
     response_model=Success[DeliveryPage],
+    responses=_MISSING,
     summary="The endpoint's deliveries, newest first",
 )
 async def list_deliveries(
@@ -120,9 +137,10 @@ async def list_deliveries(
     "/{webhook_id}/deliveries/{delivery_id}/redeliver",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Success[DeliveryData],
+    responses=error_responses(404, 409),
     summary="Send a delivery again now (same webhook-id), with a fresh retry schedule",
 )
-async def redeliver(
+async def redeliver_delivery(
     webhook_id: str, delivery_id: str, user_id: CurrentUser, webhooks: Webhooks
 ) -> JSONResponse:
     delivery = await webhooks.redeliver(user_id, webhook_id, delivery_id)

@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.success_emotion_page import SuccessEmotionPage
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    session_id: str,
+    *,
+    name: None | str | Unset = UNSET,
+    min_intensity: float | None | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_name: None | str | Unset
+    if isinstance(name, Unset):
+        json_name = UNSET
+    else:
+        json_name = name
+    params["name"] = json_name
+
+    json_min_intensity: float | None | Unset
+    if isinstance(min_intensity, Unset):
+        json_min_intensity = UNSET
+    else:
+        json_min_intensity = min_intensity
+    params["min_intensity"] = json_min_intensity
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/sessions/{session_id}/emotions".format(session_id=quote(str(session_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | SuccessEmotionPage | None:
+    if response.status_code == 200:
+        response_200 = SuccessEmotionPage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | SuccessEmotionPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    session_id: str,
+    *,
+    client: AuthenticatedClient,
+    name: None | str | Unset = UNSET,
+    min_intensity: float | None | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+
+) -> Response[ErrorBody | SuccessEmotionPage]:
+    """ Emotions found, by segment
+
+    Args:
+        session_id (str):
+        name (None | str | Unset):
+        min_intensity (float | None | Unset):
+        limit (int | Unset): page size Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | SuccessEmotionPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        session_id=session_id,
+name=name,
+min_intensity=min_intensity,
+limit=limit,
+offset=offset,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    session_id: str,
+    *,
+    client: AuthenticatedClient,
+    name: None | str | Unset = UNSET,
+    min_intensity: float | None | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+
+) -> ErrorBody | SuccessEmotionPage | None:
+    """ Emotions found, by segment
+
+    Args:
+        session_id (str):
+        name (None | str | Unset):
+        min_intensity (float | None | Unset):
+        limit (int | Unset): page size Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | SuccessEmotionPage
+     """
+
+
+    return sync_detailed(
+        session_id=session_id,
+client=client,
+name=name,
+min_intensity=min_intensity,
+limit=limit,
+offset=offset,
+
+    ).parsed
+
+async def asyncio_detailed(
+    session_id: str,
+    *,
+    client: AuthenticatedClient,
+    name: None | str | Unset = UNSET,
+    min_intensity: float | None | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+
+) -> Response[ErrorBody | SuccessEmotionPage]:
+    """ Emotions found, by segment
+
+    Args:
+        session_id (str):
+        name (None | str | Unset):
+        min_intensity (float | None | Unset):
+        limit (int | Unset): page size Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | SuccessEmotionPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        session_id=session_id,
+name=name,
+min_intensity=min_intensity,
+limit=limit,
+offset=offset,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    session_id: str,
+    *,
+    client: AuthenticatedClient,
+    name: None | str | Unset = UNSET,
+    min_intensity: float | None | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+
+) -> ErrorBody | SuccessEmotionPage | None:
+    """ Emotions found, by segment
+
+    Args:
+        session_id (str):
+        name (None | str | Unset):
+        min_intensity (float | None | Unset):
+        limit (int | Unset): page size Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | SuccessEmotionPage
+     """
+
+
+    return (await asyncio_detailed(
+        session_id=session_id,
+client=client,
+name=name,
+min_intensity=min_intensity,
+limit=limit,
+offset=offset,
+
+    )).parsed
