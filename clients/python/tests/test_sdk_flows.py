@@ -31,6 +31,7 @@ from insightbus_client import (
     verify,
 )
 from insightbus_client._core import token_expired
+from insightbus_client.models import TicketJobResultsOut
 from tests.conftest import TEST_ENV, RunningStack, start_stack
 
 
@@ -109,10 +110,16 @@ async def test_tickets_end_to_end(sdk_stack: RunningStack, tmp_path: Path) -> No
         assert job.session_id == generated.session_id and job.total_tickets == 12
         seen: list[str] = []
         ended = await client.wait_for_ticket_job(
-            job.session_id, on_progress=lambda j: seen.append(j["status"])
+            job.session_id, on_progress=lambda j: seen.append(j.status.value)
         )
-        assert ended["status"] == "completed", ended
-        assert len(ended["tickets"]) + len(ended["unclassified"]) == 12
+        assert ended.status.value == "completed", ended
+        assert isinstance(ended.tickets, list) and isinstance(ended.unclassified, list)
+        assert len(ended.tickets) + len(ended.unclassified) == 12
+        assert isinstance(ended.results, TicketJobResultsOut)
+        assert ended.results.total_tickets == 12
+        assert all(0 <= t.confidence_score <= 1 for t in ended.tickets)
+        listed = [j async for j in client.ticket_jobs()]
+        assert [j.status.value for j in listed if j.session_id == job.session_id] == ["completed"]
 
         # A file of our own, signed with the secret as the README documents.
         own = tmp_path / "desk.csv"
@@ -123,7 +130,7 @@ async def test_tickets_end_to_end(sdk_stack: RunningStack, tmp_path: Path) -> No
         )
         mine = await client.upload_tickets(own, signing_secret=secret)
         done = await client.wait_for_ticket_job(mine.session_id)
-        assert done["status"] == "completed"
+        assert done.status.value == "completed"
         rows = list(csv.DictReader(io.StringIO(classified_csv(done).decode())))
         assert [r["issue_key"] for r in rows] == ["D-1", "D-2"]
         assert all(r["category"] or r["unclassified_reason"] for r in rows)

@@ -10,13 +10,13 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from insightbus_client import AsyncClient, InsightbusError, classified_csv
+from insightbus_client.models import TicketJobDetailOut
 from insightbus_client.tickets import embedded_signature
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -202,14 +202,17 @@ async def _classify(args: argparse.Namespace) -> int:
             job = await client.wait_for_ticket_job(
                 accepted.session_id, on_progress=_ticket_progress(progress, task)
             )
-    if job["status"] != "completed":
-        raise InsightbusError(f"the job failed: {job.get('error_message') or 'no reason given'}")
+    ended = job.to_dict()
+    if ended["status"] != "completed":
+        reason = ended.get("error_message") or "no reason given"
+        raise InsightbusError(f"the job failed: {reason}")
     try:
         await asyncio.to_thread(output.write_bytes, classified_csv(job))
     except OSError as exc:
         raise Refused(f"cannot write {output}: {exc.strerror or exc}") from None
-    counts = job.get("results", {}).get("counts_by_priority", {})
-    table = Table(title=f"{len(job['tickets'])} classified, {len(job['unclassified'])} not")
+    counts = (ended.get("results") or {}).get("counts_by_priority", {})
+    classified, unclassified = ended.get("tickets") or [], ended.get("unclassified") or []
+    table = Table(title=f"{len(classified)} classified, {len(unclassified)} not")
     table.add_column("priority")
     table.add_column("tickets")
     for priority, n in counts.items():
@@ -219,8 +222,9 @@ async def _classify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ticket_progress(progress: Progress, task: TaskID) -> Callable[[dict[str, Any]], None]:
-    def update(job: dict[str, Any]) -> None:
+def _ticket_progress(progress: Progress, task: TaskID) -> Callable[[TicketJobDetailOut], None]:
+    def update(typed: TicketJobDetailOut) -> None:
+        job = typed.to_dict()
         done = (job.get("progress") or {}).get("processed")
         if job["status"] == "completed":
             progress.update(task, completed=progress.tasks[0].total, description="classified")

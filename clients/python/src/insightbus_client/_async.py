@@ -41,6 +41,8 @@ from insightbus_client._generated.models import (
     SessionOut,
     SigningSecretOut,
     TicketJobAcceptedOut,
+    TicketJobDetailOut,
+    TicketJobOut,
     TokenPairOut,
     TopicOut,
     UserOut,
@@ -359,10 +361,10 @@ class AsyncClient:
         call = calls.upload_tickets(raw, signed, file_name, callback_url, idempotency_key)
         return await self.send(call)
 
-    async def ticket_job(self, session_id: str) -> dict[str, Any]:
+    async def ticket_job(self, session_id: str) -> TicketJobDetailOut:
         return await self.send(calls.ticket_job(session_id))
 
-    def ticket_jobs(self, *, page_size: int = 100) -> AsyncIterator[dict[str, Any]]:
+    def ticket_jobs(self, *, page_size: int = 100) -> AsyncIterator[TicketJobOut]:
         return self._pages(calls.ticket_jobs, page_size)
 
     async def wait_for_ticket_job(
@@ -371,8 +373,8 @@ class AsyncClient:
         *,
         timeout: float = 600.0,  # noqa: ASYNC109 - polls; a deadline of its own
         poll_s: float = 0.25,
-        on_progress: Callable[[dict[str, Any]], Awaitable[None] | None] | None = None,
-    ) -> dict[str, Any]:
+        on_progress: Callable[[TicketJobDetailOut], Awaitable[None] | None] | None = None,
+    ) -> TicketJobDetailOut:
         """The job once it has ended (``status`` completed or failed)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -381,7 +383,7 @@ class AsyncClient:
                 maybe = on_progress(job)
                 if maybe is not None:
                     await maybe
-            if job["status"] in ENDED:
+            if job.status.value in ENDED:
                 return job
             if time.monotonic() > deadline:
                 raise InsightbusError(f"the ticket job {session_id} did not end in {timeout:g} s")

@@ -22,6 +22,8 @@ from insightbus_client._generated.models import (
     SessionOut,
     SigningSecretOut,
     TicketJobAcceptedOut,
+    TicketJobDetailOut,
+    TicketJobOut,
     TokenPairOut,
     TopicOut,
     UserOut,
@@ -183,13 +185,13 @@ def upload_tickets(
     )
 
 
-def ticket_job(session_id: str) -> Call[dict[str, Any]]:
-    return Call("GET", f"/api/tickets/{session_id}", _dict)
+def ticket_job(session_id: str) -> Call[TicketJobDetailOut]:
+    return Call("GET", f"/api/tickets/{session_id}", TicketJobDetailOut.from_dict)
 
 
-def ticket_jobs(limit: int, offset: int) -> Call[tuple[list[dict[str, Any]], int]]:
+def ticket_jobs(limit: int, offset: int) -> Call[tuple[list[TicketJobOut], int]]:
     params = {"limit": limit, "offset": offset}
-    return Call("GET", "/api/tickets", _page(_dict), params=params)
+    return Call("GET", "/api/tickets", _page(TicketJobOut.from_dict), params=params)
 
 
 def create_webhook(url: str, events: Sequence[str], description: str) -> Call[WebhookCreated]:

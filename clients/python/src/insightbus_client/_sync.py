@@ -35,6 +35,8 @@ from insightbus_client._generated.models import (
     SessionOut,
     SigningSecretOut,
     TicketJobAcceptedOut,
+    TicketJobDetailOut,
+    TicketJobOut,
     TokenPairOut,
     TopicOut,
     UserOut,
@@ -274,10 +276,10 @@ class Client:
         call = calls.upload_tickets(raw, signed, file_name, callback_url, idempotency_key)
         return self.send(call)
 
-    def ticket_job(self, session_id: str) -> dict[str, Any]:
+    def ticket_job(self, session_id: str) -> TicketJobDetailOut:
         return self.send(calls.ticket_job(session_id))
 
-    def ticket_jobs(self, *, page_size: int = 100) -> Iterator[dict[str, Any]]:
+    def ticket_jobs(self, *, page_size: int = 100) -> Iterator[TicketJobOut]:
         return self._pages(calls.ticket_jobs, page_size)
 
     def wait_for_ticket_job(
@@ -286,15 +288,15 @@ class Client:
         *,
         timeout: float = 600.0,
         poll_s: float = 0.25,
-        on_progress: Callable[[dict[str, Any]], None] | None = None,
-    ) -> dict[str, Any]:
+        on_progress: Callable[[TicketJobDetailOut], None] | None = None,
+    ) -> TicketJobDetailOut:
         """The job once it has ended (``status`` completed or failed)."""
         deadline = time.monotonic() + timeout
         while True:
             job = self.ticket_job(session_id)
             if on_progress is not None:
                 on_progress(job)
-            if job["status"] in ENDED:
+            if job.status.value in ENDED:
                 return job
             if time.monotonic() > deadline:
                 raise InsightbusError(f"the ticket job {session_id} did not end in {timeout:g} s")

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from insightbus_client._generated.models import TicketJobDetailOut
+
 # The gateway's rules (domain/tickets/signature.py), so both cut the same body.
 _COMMENT = re.compile(rb"#[^\n]*(?:\n|$)")
 _FIELD = re.compile(r"#\s*([A-Za-z0-9-]+)\s*:\s*(.*?)\s*$")
@@ -80,9 +82,11 @@ def embedded_signature(raw: bytes) -> Signature | None:
         return None
 
 
-def classified_csv(job: Mapping[str, Any]) -> bytes:
+def classified_csv(job: TicketJobDetailOut | Mapping[str, Any]) -> bytes:
     """A completed job as CSV: one row per ticket, classified or (with its reason) not, in
     the file's order."""
+    if isinstance(job, TicketJobDetailOut):
+        job = job.to_dict()
     rows: list[tuple[int, dict[str, Any]]] = []
     for ticket in job.get("tickets") or ():
         rows.append((int(ticket.get("row", 0)), dict(ticket)))

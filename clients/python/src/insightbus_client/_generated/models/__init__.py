@@ -12,6 +12,11 @@ from .analysis_status_out import AnalysisStatusOut
 from .analysis_status_out_status import AnalysisStatusOutStatus
 from .api_key_out import ApiKeyOut
 from .channel_status import ChannelStatus
+from .classified_ticket_out import ClassifiedTicketOut
+from .classified_ticket_out_impact import ClassifiedTicketOutImpact
+from .classified_ticket_out_priority import ClassifiedTicketOutPriority
+from .classified_ticket_out_sentiment import ClassifiedTicketOutSentiment
+from .classified_ticket_out_urgency import ClassifiedTicketOutUrgency
 from .content_accepted_out import ContentAcceptedOut
 from .created_api_key_out import CreatedApiKeyOut
 from .delivery_data import DeliveryData
@@ -68,6 +73,8 @@ from .success_session_deleted_out import SuccessSessionDeletedOut
 from .success_session_page import SuccessSessionPage
 from .success_signing_secret_out import SuccessSigningSecretOut
 from .success_ticket_job_accepted_out import SuccessTicketJobAcceptedOut
+from .success_ticket_job_detail_out import SuccessTicketJobDetailOut
+from .success_ticket_job_page import SuccessTicketJobPage
 from .success_token_pair_out import SuccessTokenPairOut
 from .success_topic_page import SuccessTopicPage
 from .success_webhook_created import SuccessWebhookCreated
@@ -76,9 +83,19 @@ from .success_webhook_deleted_out import SuccessWebhookDeletedOut
 from .success_webhook_page import SuccessWebhookPage
 from .successlist_api_key_out import SuccesslistApiKeyOut
 from .ticket_job_accepted_out import TicketJobAcceptedOut
+from .ticket_job_detail_out import TicketJobDetailOut
+from .ticket_job_detail_out_status import TicketJobDetailOutStatus
+from .ticket_job_out import TicketJobOut
+from .ticket_job_out_status import TicketJobOutStatus
+from .ticket_job_page import TicketJobPage
+from .ticket_job_progress_out import TicketJobProgressOut
+from .ticket_job_results_out import TicketJobResultsOut
+from .ticket_job_results_out_counts_by_category import TicketJobResultsOutCountsByCategory
+from .ticket_job_results_out_counts_by_priority import TicketJobResultsOutCountsByPriority
 from .token_pair_out import TokenPairOut
 from .topic_out import TopicOut
 from .topic_page import TopicPage
+from .unclassified_ticket_out import UnclassifiedTicketOut
 from .upload_content_body import UploadContentBody
 from .user_out import UserOut
 from .webhook_changes_request import WebhookChangesRequest
@@ -102,6 +119,11 @@ __all__ = (
     "AnalysisStatusOutStatus",
     "ApiKeyOut",
     "ChannelStatus",
+    "ClassifiedTicketOut",
+    "ClassifiedTicketOutImpact",
+    "ClassifiedTicketOutPriority",
+    "ClassifiedTicketOutSentiment",
+    "ClassifiedTicketOutUrgency",
     "ContentAcceptedOut",
     "CreatedApiKeyOut",
     "DeliveryData",
@@ -159,6 +181,8 @@ __all__ = (
     "SuccessSessionPage",
     "SuccessSigningSecretOut",
     "SuccessTicketJobAcceptedOut",
+    "SuccessTicketJobDetailOut",
+    "SuccessTicketJobPage",
     "SuccessTokenPairOut",
     "SuccessTopicPage",
     "SuccessWebhookCreated",
@@ -166,9 +190,19 @@ __all__ = (
     "SuccessWebhookDeletedOut",
     "SuccessWebhookPage",
     "TicketJobAcceptedOut",
+    "TicketJobDetailOut",
+    "TicketJobDetailOutStatus",
+    "TicketJobOut",
+    "TicketJobOutStatus",
+    "TicketJobPage",
+    "TicketJobProgressOut",
+    "TicketJobResultsOut",
+    "TicketJobResultsOutCountsByCategory",
+    "TicketJobResultsOutCountsByPriority",
     "TokenPairOut",
     "TopicOut",
     "TopicPage",
+    "UnclassifiedTicketOut",
     "UploadContentBody",
     "UserOut",
     "WebhookChangesRequest",

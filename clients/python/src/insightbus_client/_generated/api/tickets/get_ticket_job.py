@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_body import ErrorBody
+from ...models.success_ticket_job_detail_out import SuccessTicketJobDetailOut
 from typing import cast
 
 
@@ -33,9 +34,12 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | SuccessTicketJobDetailOut | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = SuccessTicketJobDetailOut.from_dict(response.json())
+
+
+
         return response_200
 
     if response.status_code == 401:
@@ -72,7 +76,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | SuccessTicketJobDetailOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -86,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | SuccessTicketJobDetailOut]:
     """ A ticket job: status, progress, results
 
     Args:
@@ -97,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | SuccessTicketJobDetailOut]
      """
 
 
@@ -117,7 +121,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> Any | ErrorBody | None:
+) -> ErrorBody | SuccessTicketJobDetailOut | None:
     """ A ticket job: status, progress, results
 
     Args:
@@ -128,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | SuccessTicketJobDetailOut
      """
 
 
@@ -143,7 +147,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | SuccessTicketJobDetailOut]:
     """ A ticket job: status, progress, results
 
     Args:
@@ -154,7 +158,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | SuccessTicketJobDetailOut]
      """
 
 
@@ -174,7 +178,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> Any | ErrorBody | None:
+) -> ErrorBody | SuccessTicketJobDetailOut | None:
     """ A ticket job: status, progress, results
 
     Args:
@@ -185,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | SuccessTicketJobDetailOut
      """
 
 

@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_body import ErrorBody
+from ...models.success_ticket_job_page import SuccessTicketJobPage
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -45,9 +46,12 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | SuccessTicketJobPage | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = SuccessTicketJobPage.from_dict(response.json())
+
+
+
         return response_200
 
     if response.status_code == 401:
@@ -77,7 +81,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | SuccessTicketJobPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +96,7 @@ def sync_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | SuccessTicketJobPage]:
     """ Your ticket jobs, newest first
 
     Args:
@@ -104,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | SuccessTicketJobPage]
      """
 
 
@@ -126,7 +130,7 @@ def sync(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 
-) -> Any | ErrorBody | None:
+) -> ErrorBody | SuccessTicketJobPage | None:
     """ Your ticket jobs, newest first
 
     Args:
@@ -138,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | SuccessTicketJobPage
      """
 
 
@@ -155,7 +159,7 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 
-) -> Response[Any | ErrorBody]:
+) -> Response[ErrorBody | SuccessTicketJobPage]:
     """ Your ticket jobs, newest first
 
     Args:
@@ -167,7 +171,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ErrorBody | SuccessTicketJobPage]
      """
 
 
@@ -189,7 +193,7 @@ async def asyncio(
     limit: int | Unset = 20,
     offset: int | Unset = 0,
 
-) -> Any | ErrorBody | None:
+) -> ErrorBody | SuccessTicketJobPage | None:
     """ Your ticket jobs, newest first
 
     Args:
@@ -201,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ErrorBody | SuccessTicketJobPage
      """
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from insightbus.common.errors import Invalid
+from insightbus.common.events.tickets import Level, Priority, Sentiment
 from insightbus.common.web import Success, error_responses, ok
 from insightbus.common.web.dependencies import page
 from insightbus.gateway.app.idempotency import Answer, fingerprint
@@ -65,6 +66,67 @@ class TicketJobAcceptedOut(BaseModel):
     status: str
     total_tickets: int
     message: str
+
+
+class TicketJobProgressOut(BaseModel):
+    processed: int
+    total: int
+    percent: int = Field(description="0-99 while open; a completed job has no progress")
+
+
+class TicketJobResultsOut(BaseModel):
+    total_tickets: int
+    classified: int
+    unclassified: int
+    processing_time_ms: float
+    counts_by_category: dict[str, int]
+    counts_by_priority: dict[str, int]
+
+
+class ClassifiedTicketOut(BaseModel):
+    issue_key: str
+    summary: str
+    category: str
+    priority: Priority
+    urgency: Level
+    impact: Level
+    sentiment: Sentiment
+    confidence_score: float
+    sla_due_date: str
+
+
+class UnclassifiedTicketOut(BaseModel):
+    row: int
+    issue_key: str
+    reason: str
+
+
+class TicketJobOut(BaseModel):
+    """A job as listed: its results' totals once completed, its reason once failed."""
+
+    session_id: str
+    status: Literal["pending", "processing", "completed", "failed"]
+    file_name: str
+    total_tickets: int
+    created_at: str
+    progress: TicketJobProgressOut | None = Field(default=None, description="while open")
+    completed_at: str | None = Field(default=None, description="once completed or failed")
+    results: TicketJobResultsOut | None = Field(default=None, description="once completed")
+    error_message: str | None = Field(default=None, description="once failed")
+
+
+class TicketJobDetailOut(TicketJobOut):
+    """A job with its classified tickets (and the rows that could not be), once completed."""
+
+    tickets: list[ClassifiedTicketOut] | None = None
+    unclassified: list[UnclassifiedTicketOut] | None = None
+
+
+class TicketJobPage(BaseModel):
+    items: list[TicketJobOut]
+    total: int
+    limit: int
+    offset: int
 
 
 @router.post(
@@ -121,6 +183,7 @@ async def upload_tickets(
 
 @router.get(
     "/tickets",
+    response_model=Success[TicketJobPage],
     summary="Your ticket jobs, newest first",
     operation_id="list_ticket_jobs",
     responses=error_responses(422),
@@ -134,6 +197,7 @@ async def list_jobs(
 
 @router.get(
     "/tickets/{session_id}",
+    response_model=Success[TicketJobDetailOut],
     summary="A ticket job: status, progress, results",
     operation_id="get_ticket_job",
     responses=error_responses(404, 422),

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="TicketJobProgressOut")
+
+
+
+@_attrs_define
+class TicketJobProgressOut:
+    """ 
+        Attributes:
+            percent (int): 0-99 while open; a completed job has no progress
+            processed (int):
+            total (int):
+     """
+
+    percent: int
+    processed: int
+    total: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        percent = self.percent
+
+        processed = self.processed
+
+        total = self.total
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "percent": percent,
+            "processed": processed,
+            "total": total,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        percent = d.pop("percent")
+
+        processed = d.pop("processed")
+
+        total = d.pop("total")
+
+        ticket_job_progress_out = cls(
+            percent=percent,
+            processed=processed,
+            total=total,
+        )
+
+
+        ticket_job_progress_out.additional_properties = d
+        return ticket_job_progress_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
