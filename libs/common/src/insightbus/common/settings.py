@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     webhook_disable_after_s: float = Field(default=5 * 24 * 3600, gt=0)
     # How long the previous secret still signs after a rotation.
     webhook_secret_overlap_s: float = Field(default=24 * 3600, ge=0)
+    # Socket presence (the notifier): each replica writes its connections to the shared store
+    # and refreshes them every presence_ttl_s / 3; a record not refreshed for presence_ttl_s
+    # (its replica died) counts as left. Replicas read the others' every presence_interval_s.
+    presence_ttl_s: float = Field(default=15, gt=0)
+    presence_interval_s: float = Field(default=1.0, gt=0)
     # Hosts or networks (CIDR) webhooks may reach although private or loopback; tests
     # and on-premises receivers use it. Everything else must resolve to public addresses.
     webhook_allowed_hosts: list[str] = Field(default_factory=list)

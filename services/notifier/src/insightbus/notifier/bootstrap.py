@@ -17,6 +17,7 @@ from insightbus.common.web.dependencies import provide, withdraw
 from insightbus.notifier.adapters.delivery_worker import DeliveryWorker, WorkerPolicy
 from insightbus.notifier.adapters.event_log import EventLog
 from insightbus.notifier.adapters.ownership import Ownership
+from insightbus.notifier.adapters.presence_store import PresenceStore
 from insightbus.notifier.adapters.sender import Sender
 from insightbus.notifier.adapters.session_hub import SessionHub
 from insightbus.notifier.adapters.user_hub import UserHub
@@ -24,6 +25,7 @@ from insightbus.notifier.adapters.webhook_store import WebhookStore
 from insightbus.notifier.app.application import Notifier
 from insightbus.notifier.app.fanout import WebhookFanout
 from insightbus.notifier.app.notifications import Notifications
+from insightbus.notifier.app.presence import Presence
 from insightbus.notifier.app.webhooks import Webhooks
 from insightbus.notifier.domain.sockets import Closing
 from insightbus.notifier.entrypoints.bus import TOPOLOGY
@@ -56,6 +58,7 @@ class NotifierService:
         self._notifier: Notifier | None = None
         self._app: FastAPI | None = None
         self._worker: DeliveryWorker | None = None
+        self._presence: Presence | None = None
         subscribe(bus, TOPOLOGY, self._application)
 
     def configure(self, app: FastAPI) -> None:
@@ -70,6 +73,11 @@ class NotifierService:
         ownership = await Ownership.open(store, tombstone_retention_s=settings.inbox_retention_s)
         log = await EventLog.open(store, retention_s=settings.session_log_retention_s)
         webhooks = await WebhookStore.open(store, retention_s=settings.webhook_delivery_retention_s)
+        presence = Presence(
+            await PresenceStore.open(store, ttl_s=settings.presence_ttl_s),
+            ttl_s=settings.presence_ttl_s,
+            interval_s=settings.presence_interval_s,
+        )
         worker = DeliveryWorker(
             webhooks,
             Sender(settings.webhook_allowed_hosts, settings.webhook_timeout_s),
@@ -100,12 +108,15 @@ class NotifierService:
                 secret_overlap_s=settings.webhook_secret_overlap_s,
                 wake=worker.wake,
             ),
+            presence=presence,
             ownership_grace_s=self._grace,
         )
         if self._app is not None:
             provide(self._app, self._notifier)
         worker.start()
         self._worker = worker
+        presence.start()
+        self._presence = presence
 
     async def stop(self) -> None:
         if self._worker is not None:
@@ -115,6 +126,9 @@ class NotifierService:
             withdraw(self._app, Notifier)
         self._sessions.close_all(Closing.SHUTDOWN)
         self._users.close_all()
+        if self._presence is not None:
+            await self._presence.stop()
+            self._presence = None
 
     def _application(self) -> Notifier:
         if self._notifier is None:

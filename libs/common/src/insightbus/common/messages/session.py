@@ -2,7 +2,9 @@
 
 Each message about the session is ``{"type", "id", "data"}``; ``id`` is the id of the event
 it comes from, the ``last_event_id`` a client reconnects with to get what it missed (in
-order, each once). The socket also answers the client: ``pong`` and ``error``.
+order, each once). The socket also answers the client: ``pong``, ``presence`` and
+``error``; after a ``presence`` query it gets ``joined`` and ``left`` (no ``id``: presence
+is not replayed).
 
 One action item suggested by the analysis reaches the socket twice, on purpose:
 ``new_action_item`` (from ``action_item.suggested``) is part of the analysis' findings, like
@@ -18,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from insightbus.common.messages.base import Message
+from insightbus.common.messages.base import Message, PresentConnection
 from insightbus.common.messages.data import (
     ActionItemData,
     AnalysisCompleteData,
@@ -104,6 +106,27 @@ class SessionError(Message):
     data: SessionErrorData
 
 
+class SessionPresenceData(Message):
+    you: str = Field(description="this socket's connection_id")
+    connections: list[PresentConnection] = Field(description="in the order they connected")
+
+
+class SessionPresence(Message):
+    """The answer to ``{"type": "presence"}``: every socket open on the session, on any
+    replica (this one included). From then on the socket gets ``joined`` and ``left``."""
+
+    type: Literal["presence"]
+    data: SessionPresenceData
+
+
+class SessionPresenceChange(Message):
+    """A socket opened on (``joined``) or closed on, or lost with its replica (``left``),
+    the session; sent to sockets that asked for ``presence``."""
+
+    type: Literal["joined", "left"]
+    data: PresentConnection
+
+
 SessionMessage = Annotated[
     AnalysisProgress
     | NewEmotion
@@ -114,6 +137,8 @@ SessionMessage = Annotated[
     | AnalysisFailedMessage
     | ActionItemChanged
     | SessionPong
+    | SessionPresence
+    | SessionPresenceChange
     | SessionError,
     Field(discriminator="type"),
 ]

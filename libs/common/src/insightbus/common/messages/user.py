@@ -4,7 +4,8 @@ A socket authenticated as the user gets their notifications: the end of an analy
 their action items' changes (the session socket's message plus ``session_id``), the end of
 their ticket jobs (``tickets_classified``: counts only, the tickets are fetched over HTTP;
 ``tickets_failed``) and ``webhook_disabled``. Every socket gets answers to what it sends:
-``pong``, ``echo``, ``motivation_generated`` and ``error``.
+``pong``, ``echo``, ``motivation_generated`` and ``error``; the user's own sockets also
+``presence`` (their devices), then ``joined`` and ``left``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
-from insightbus.common.messages.base import Message
+from insightbus.common.messages.base import Message, PresentConnection
 from insightbus.common.messages.data import ActionItemData, AnalysisCompleteData
 
 
@@ -105,6 +106,26 @@ class UserError(Message):
     details: list[UserErrorDetail] | None = None
 
 
+class UserPresence(Message):
+    """The answer to ``{"type": "presence"}`` (with the user's token): the user's
+    devices, every authenticated channel of theirs on any replica, this one included. From
+    then on the socket gets ``joined`` and ``left``."""
+
+    type: Literal["presence"]
+    user_id: str
+    you: str = Field(description="this socket's connection_id")
+    connections: list[PresentConnection] = Field(description="in the order they connected")
+
+
+class UserPresenceChange(Message):
+    """One of the user's devices connected (``joined``) or went away (``left``: closed,
+    or lost with its replica); sent to sockets that asked for ``presence``."""
+
+    type: Literal["joined", "left"]
+    user_id: str
+    connection: PresentConnection
+
+
 UserMessage = Annotated[
     UserAnalysisComplete
     | UserActionItemChanged
@@ -114,6 +135,8 @@ UserMessage = Annotated[
     | UserPong
     | Echo
     | MotivationGenerated
+    | UserPresence
+    | UserPresenceChange
     | UserError,
     Field(discriminator="type"),
 ]

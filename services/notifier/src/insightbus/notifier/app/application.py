@@ -11,6 +11,7 @@ from insightbus.common.auth import AccessTokenVerifier
 from insightbus.common.errors import NotFound
 from insightbus.notifier.app.notifications import Notifications
 from insightbus.notifier.app.ports import MessageLog, SessionOwners, SessionSockets, UserSockets
+from insightbus.notifier.app.presence import Presence
 from insightbus.notifier.app.webhooks import Webhooks
 
 
@@ -23,6 +24,7 @@ class Notifier:
     users: UserSockets
     notifications: Notifications
     webhooks: Webhooks
+    presence: Presence
     ownership_grace_s: float
 
     async def watchable(self, session_id: str, user_id: str) -> None:

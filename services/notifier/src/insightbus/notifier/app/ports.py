@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from insightbus.common.store import Document
 from insightbus.notifier.domain.messages import Appended, LoggedMessage
+from insightbus.notifier.domain.presence import PresenceEntry
 from insightbus.notifier.domain.sockets import Closing, Connection, UserSocket
 from insightbus.notifier.domain.webhooks import DeliveryStatus
 
@@ -33,6 +34,15 @@ class UserSockets(Protocol):
 
     @property
     def connected_users(self) -> int: ...
+
+
+class PresenceRecords(Protocol):
+    """Every replica's open sockets, in the store they share, each for a ttl its replica
+    keeps pushing back (see ``app/presence.py``)."""
+
+    async def put(self, entries: Sequence[PresenceEntry], replica: str) -> None: ...
+    async def remove(self, connection_ids: Sequence[str]) -> None: ...
+    async def present(self, scopes: Sequence[str]) -> dict[str, dict[str, PresenceEntry]]: ...
 
 
 class MessageLog(Protocol):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import time
 from collections import deque
@@ -33,10 +34,19 @@ class Connection:
 
     session_id: str
     user_id: str
-    queue: asyncio.Queue[LoggedMessage | None] = field(
+    # A logged message, a notice outside the log (presence: no id, never replayed), or
+    # None: close.
+    queue: asyncio.Queue[LoggedMessage | dict[str, Any] | None] = field(
         default_factory=lambda: asyncio.Queue(SESSION_QUEUE_LIMIT)
     )
     closing: Closing | None = None
+
+    def notice(self, message: dict[str, Any]) -> None:
+        """Queue a message that is not in the session's log (presence)."""
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.close(Closing.TOO_SLOW)
 
     def close(self, why: Closing) -> None:
         """Ask the socket's loop to close, saying ``why`` (None in the queue wakes it)."""
@@ -60,6 +70,11 @@ class UserSocket:
         default_factory=lambda: asyncio.Queue(USER_QUEUE_LIMIT)
     )
     sent_at: deque[float] = field(default_factory=deque)
+
+    def notice(self, message: dict[str, Any]) -> None:
+        """Queue a message for the socket; a client this far behind misses it."""
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(message)
 
     def allow_message(self, per_second: int, now: float | None = None) -> bool:
         """A sliding one-second window of the client's messages."""

@@ -6,12 +6,22 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from insightbus.common.auth import InvalidToken
 from insightbus.common.errors import NotFound
+from insightbus.common.events import utcnow
 from insightbus.notifier.app.application import Notifier
+from insightbus.notifier.domain.presence import (
+    Change,
+    PresenceEntry,
+    client_label,
+    listing,
+    session_message,
+    session_scope,
+)
 from insightbus.notifier.domain.sockets import Connection
 from insightbus.notifier.entrypoints.ws.sockets import (
     CLOSE_NOT_FOUND,
@@ -50,22 +60,46 @@ async def session_events(websocket: WebSocket, session_id: str) -> None:
     # arrives twice (replayed and queued) is skipped by its sequence number, and what
     # arrives out of order is put back in order from the log.
     notifier.sessions.add(connection)
+    entry = PresenceEntry(
+        connection_id=uuid.uuid4().hex,
+        scope=session_scope(session_id),
+        user_id=user_id,
+        client=client_label(
+            websocket.query_params.get("client"), websocket.headers.get("user-agent")
+        ),
+        connected_at=utcnow().isoformat(),
+    )
+
+    def tell(change: Change) -> None:
+        connection.notice(session_message(change))
+
     try:
-        await _serve(websocket, notifier, connection, websocket.query_params.get("last_event_id"))
+        await notifier.presence.join(entry, tell)
+        await _serve(
+            websocket, notifier, connection, entry, websocket.query_params.get("last_event_id")
+        )
     except WebSocketDisconnect:
         pass
     finally:
         notifier.sessions.remove(connection)
+        try:
+            await notifier.presence.leave(entry)
+        except Exception:  # the record expires on its own
+            log.warning("presence: could not remove a connection", exc_info=True)
 
 
 async def _serve(
-    websocket: WebSocket, notifier: Notifier, connection: Connection, last_event_id: str | None
+    websocket: WebSocket,
+    notifier: Notifier,
+    connection: Connection,
+    entry: PresenceEntry,
+    last_event_id: str | None,
 ) -> None:
     sent = 0
     for missed in await notifier.log.after(connection.session_id, last_event_id):
         await websocket.send_json(missed.wire())
         sent = missed.seq
-    receiving = asyncio.create_task(_receive(websocket))
+    receiving = asyncio.create_task(_receive(websocket, notifier, connection, entry))
     try:
         while True:
             getting = asyncio.create_task(connection.queue.get())
@@ -78,6 +112,9 @@ async def _serve(
             if message is None:
                 await websocket.close(close_code(connection.closing))
                 return
+            if isinstance(message, dict):  # presence: not in the log
+                await websocket.send_json(message)
+                continue
             if message.seq <= sent:
                 continue  # replayed already, or another writer's copy
             if message.seq > sent + 1:
@@ -96,8 +133,11 @@ async def _serve(
             await receiving
 
 
-async def _receive(websocket: WebSocket) -> None:
-    """Answer pings; anything else gets an error message, and the socket stays open."""
+async def _receive(
+    websocket: WebSocket, notifier: Notifier, connection: Connection, entry: PresenceEntry
+) -> None:
+    """Answer pings and presence queries; anything else gets an error message, and the
+    socket stays open."""
     while True:
         raw = await websocket.receive_text()
         if len(raw) > MAX_CLIENT_MESSAGE:
@@ -110,7 +150,15 @@ async def _receive(websocket: WebSocket) -> None:
             continue
         if isinstance(message, dict) and message.get("type") == "ping":
             await websocket.send_json({"type": "pong"})
-        else:
-            await websocket.send_json(
-                {"type": "error", "data": {"error": 'unsupported message; send {"type": "ping"}'}}
+        elif isinstance(message, dict) and message.get("type") == "presence":
+            present = await notifier.presence.query(entry)
+            # Through the queue: after the changes told before, before those told after.
+            connection.notice(
+                {
+                    "type": "presence",
+                    "data": {"you": entry.connection_id, "connections": listing(present)},
+                }
             )
+        else:
+            error = 'unsupported message; send {"type": "ping"} or {"type": "presence"}'
+            await websocket.send_json({"type": "error", "data": {"error": error}})

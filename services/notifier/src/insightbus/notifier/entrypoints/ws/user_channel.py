@@ -9,14 +9,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from insightbus.common.auth import InvalidToken
+from insightbus.common.events import utcnow
 from insightbus.notifier.app.application import Notifier
 from insightbus.notifier.domain.motivation import DEFAULT_STRESS_LEVEL, MAX_CHALLENGE, motivation
+from insightbus.notifier.domain.presence import (
+    Change,
+    PresenceEntry,
+    client_label,
+    listing,
+    user_message,
+    user_scope,
+)
 from insightbus.notifier.domain.sockets import UserSocket
 from insightbus.notifier.entrypoints.ws.sockets import (
     CLOSE_FORBIDDEN,
@@ -29,6 +40,8 @@ from insightbus.notifier.entrypoints.ws.sockets import (
 )
 
 MESSAGES_PER_SECOND = 20
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["live updates"])
 
@@ -68,15 +81,42 @@ async def user_channel(websocket: WebSocket, user_id: str) -> None:
     if not notifier.users.add(socket):
         await websocket.close(CLOSE_TOO_MANY, "too many connections for this user")
         return
+    # Only the user's own sockets (authenticated) are their devices.
+    entry = (
+        PresenceEntry(
+            connection_id=uuid.uuid4().hex,
+            scope=user_scope(user_id),
+            user_id=user_id,
+            client=client_label(
+                websocket.query_params.get("client"), websocket.headers.get("user-agent")
+            ),
+            connected_at=utcnow().isoformat(),
+        )
+        if authenticated
+        else None
+    )
+
+    def tell(change: Change) -> None:
+        socket.notice(user_message(user_id, change))
+
     try:
-        await _serve(websocket, notifier, socket)
+        if entry is not None:
+            await notifier.presence.join(entry, tell)
+        await _serve(websocket, notifier, socket, entry)
     except WebSocketDisconnect:
         pass
     finally:
         notifier.users.remove(socket)
+        if entry is not None:
+            try:
+                await notifier.presence.leave(entry)
+            except Exception:  # the record expires on its own
+                log.warning("presence: could not remove a connection", exc_info=True)
 
 
-async def _serve(websocket: WebSocket, notifier: Notifier, socket: UserSocket) -> None:
+async def _serve(
+    websocket: WebSocket, notifier: Notifier, socket: UserSocket, entry: PresenceEntry | None
+) -> None:
     receiving = asyncio.create_task(websocket.receive_text())
     try:
         while True:
@@ -92,7 +132,9 @@ async def _serve(websocket: WebSocket, notifier: Notifier, socket: UserSocket) -
                 getting.cancel()
             if receiving in done:
                 raw = receiving.result()  # raises WebSocketDisconnect when the client left
-                await websocket.send_json(await _answer(raw, notifier, socket))
+                answer = await _answer(raw, notifier, socket, entry)
+                if answer is not None:
+                    await websocket.send_json(answer)
                 receiving = asyncio.create_task(websocket.receive_text())
     finally:
         receiving.cancel()
@@ -100,7 +142,10 @@ async def _serve(websocket: WebSocket, notifier: Notifier, socket: UserSocket) -
             await receiving
 
 
-async def _answer(raw: str, notifier: Notifier, socket: UserSocket) -> dict[str, Any]:
+async def _answer(
+    raw: str, notifier: Notifier, socket: UserSocket, entry: PresenceEntry | None
+) -> dict[str, Any] | None:
+    """The answer to send now, or None when it was queued (presence)."""
     user_id = socket.user_id
     if not socket.allow_message(MESSAGES_PER_SECOND):
         return _error(user_id, f"too many messages: at most {MESSAGES_PER_SECOND} a second")
@@ -114,6 +159,20 @@ async def _answer(raw: str, notifier: Notifier, socket: UserSocket) -> dict[str,
         return _error(user_id, "a message needs a string 'type'")
     if message["type"] == "ping":
         return {"type": "pong", "user_id": user_id, "message": "Pong!"}
+    if message["type"] == "presence":
+        if entry is None:
+            return _error(user_id, "presence needs the user's token")
+        present = await notifier.presence.query(entry)
+        # Through the queue: after the changes told before, before those told after.
+        socket.notice(
+            {
+                "type": "presence",
+                "user_id": user_id,
+                "you": entry.connection_id,
+                "connections": listing(present),
+            }
+        )
+        return None
     if message["type"] == "motivation_requested":
         try:
             request = MotivationRequest.model_validate(message)
