@@ -37,10 +37,10 @@ ENDED = ("analysis_complete", "analysis_failed")
 
 @asynccontextmanager
 async def gql_socket(
-    stack: RunningStack, payload: dict[str, Any] | None
+    ws_url: str, payload: dict[str, Any] | None
 ) -> AsyncIterator[ClientConnection]:
     """A graphql-transport-ws connection, acknowledged (``payload``: connection_init's)."""
-    async with connect(f"{stack.ws_url}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
+    async with connect(f"{ws_url}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
         assert ws.subprotocol == PROTOCOL
         await ws.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
         async with asyncio.timeout(10):
@@ -86,7 +86,7 @@ async def test_session_events_from_upload_to_complete_and_resume_after(
     client, token, _ = await signed_up_client(stack.base_url)
     async with aclosing(client):
         session_id = await create_session(client)
-        async with gql_socket(stack, {"Authorization": f"Bearer {token}"}) as ws:
+        async with gql_socket(stack.ws_url, {"Authorization": f"Bearer {token}"}) as ws:
             await subscribe(ws, "all", SESSION_EVENTS, s=session_id)
             await upload(client, session_id, "diary.txt", DIARY)
             everything = await events_until_ended(ws, "all")
@@ -164,7 +164,7 @@ async def test_subscriptions_are_refused_without_a_valid_token(stack: RunningSta
                 await ws.recv()
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
         # Another user's session is simply not found.
-        async with gql_socket(stack, {"Authorization": f"Bearer {stranger_token}"}) as ws:
+        async with gql_socket(stack.ws_url, {"Authorization": f"Bearer {stranger_token}"}) as ws:
             await subscribe(ws, "s", SESSION_EVENTS, s=session_id)
             refused = await next_of(ws, "s")
             assert refused["type"] in ("next", "error"), refused
@@ -184,7 +184,7 @@ async def test_the_abuse_limits_hold_over_the_socket_too(stack: RunningStack) ->
         + " } }"
     )
     aliases = "subscription { " + " ".join(f"a{n}: myNotifications {{ type }}" for n in range(20))
-    async with gql_socket(stack, {"Authorization": f"Bearer {token}"}) as ws:
+    async with gql_socket(stack.ws_url, {"Authorization": f"Bearer {token}"}) as ws:
         for op, query, refusal in (
             ("deep", deep, "exceeds maximum operation depth"),
             ("aliases", aliases + " }", "aliases"),

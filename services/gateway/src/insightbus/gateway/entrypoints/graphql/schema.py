@@ -10,11 +10,12 @@ from functools import partial
 from typing import Any, cast
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.scalars import JSON
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
-from insightbus.common.errors import Invalid, NotFound
+from insightbus.common.errors import DomainError, Invalid, NotFound
 from insightbus.common.web.dependencies import PageParams
 from insightbus.gateway.domain.sessions import Session as SessionModel
 from insightbus.gateway.entrypoints.graphql import live
@@ -233,7 +234,23 @@ class Subscription:
                 yield Notification(type=str(message.get("type")), message=cast(JSON, message))
 
 
-SCHEMA = strawberry.Schema(
+class _Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log what went wrong on our side only: a refusal (a code: NOT_FOUND, a refused
+        document...) is the client's answer, not an error of the server's."""
+        unexpected = [
+            e
+            for e in errors
+            if not (e.extensions or {}).get("code")
+            and not isinstance(e.original_error, DomainError)
+            and e.original_error is not None
+        ]
+        super().process_errors(unexpected, execution_context)
+
+
+SCHEMA = _Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
