@@ -104,6 +104,32 @@ async def test_session_events_from_upload_to_complete_and_resume_after(
         assert {e["name"] for e in emotions["items"]} == names
 
 
+async def test_deleting_the_watched_session_ends_its_subscription_with_not_found(
+    stack: RunningStack,
+) -> None:
+    client, token, _ = await signed_up_client(stack.base_url)
+    async with aclosing(client):
+        session_id = await create_session(client)
+        await upload(client, session_id, "diary.txt", DIARY)
+        async with gql_socket(stack.ws_url, {"Authorization": f"Bearer {token}"}) as ws:
+            await subscribe(ws, "w", SESSION_EVENTS, s=session_id)
+            await events_until_ended(ws, "w")  # replayed: the subscription is live from here
+            r = await client.post(
+                "/graphql",
+                json={
+                    "query": "mutation($s: ID!) { deleteSession(id: $s) { deleted } }",
+                    "variables": {"s": session_id},
+                },
+            )
+            assert r.json() == {"data": {"deleteSession": {"deleted": True}}}, r.text
+            ended = await next_of(ws, "w")
+            while ended["type"] == "next" and ended["payload"].get("data"):
+                ended = await next_of(ws, "w")  # what followed analysis_complete (its to-dos)
+            assert ended["type"] == "next" and ended["payload"]["data"] is None, ended
+            assert ended["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND", ended
+            assert (await next_of(ws, "w"))["type"] == "complete"
+
+
 async def test_my_notifications_and_the_token_in_the_upgrade_header(stack: RunningStack) -> None:
     client, token, _ = await signed_up_client(stack.base_url)
     async with aclosing(client):
