@@ -13,6 +13,7 @@ which takes access tokens.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -30,6 +31,7 @@ from insightbus.gateway.entrypoints.graphql.schema import SCHEMA
 from insightbus.gateway.entrypoints.http.dependencies import TokenOrApiKeyUser
 
 PATH = "/graphql"
+MAX_SUBSCRIPTIONS = 10  # operations at once on one socket
 
 _caller = TokenOrApiKeyUser("AccessToken", "an access token, or an API key in X-API-Key")
 _ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (compared with, not bound to)
@@ -88,6 +90,9 @@ def graphql_router(**options: Any) -> GatewayGraphQL:
         graphql_ide=None,  # no page of scripts from elsewhere under the API's policy
         allow_queries_via_get=False,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        # Each subscription holds a socket to the notifier (which caps a user's channels).
+        max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+        connection_init_wait_timeout=timedelta(seconds=10),
         include_in_schema=False,  # not in the OpenAPI document (the SDK is generated from it)
         **options,
     )
