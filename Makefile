@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 export UV_COMPILE_BYTECODE := 1
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-containers lint format bench setup clean sdk
+.PHONY: run test test-containers lint format bench setup clean sdk graphql-schema
 
 setup: .venv/.synced
 
@@ -67,3 +67,8 @@ sdk: .venv/.synced
 
 clean:
 	rm -rf .venv .tools
+
+# The GraphQL schema (SDL) of the gateway's /graphql; services/gateway/tests/test_graphql_schema.py
+# fails until it is regenerated after a change of the schema.
+graphql-schema: .venv/.synced
+	$(BIN)/python -m insightbus.gateway.entrypoints.graphql > libs/common/schemas/schema.graphql

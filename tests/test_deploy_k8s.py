@@ -301,7 +301,10 @@ def peer(rule_peer: Obj) -> str:
     """Where a NetworkPolicy peer points, in words the assertions compare."""
     if "ipBlock" in rule_peer:
         return f"ipBlock {rule_peer['ipBlock']['cidr']}"
-    namespace = rule_peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+    if "namespaceSelector" not in rule_peer:  # pods of the policy's own namespace
+        namespace = "."
+    else:
+        namespace = rule_peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
     pods = rule_peer.get("podSelector", {}).get("matchLabels", {})
     return f"{namespace}/{','.join(f'{k}={v}' for k, v in sorted(pods.items())) or '*'}"
 
@@ -346,6 +349,8 @@ def test_network_policies_let_through_only_what_the_platform_needs(rendered: lis
         expected_in = {(prometheus, 8000)}
         if name in ("gateway", "notifier"):
             expected_in.add((controller, 8000))
+        if name == "notifier":  # the gateway's GraphQL subscriptions read its sockets
+            expected_in.add(("./app.kubernetes.io/name=gateway", 8000))
         assert ingress[name] == expected_in, name
         expected_out = {
             ("kube-system/k8s-app=kube-dns", 53),
@@ -353,6 +358,8 @@ def test_network_policies_let_through_only_what_the_platform_needs(rendered: lis
             ("mongo/*", 27017),
             ("neo4j/*", 7687),
         }
+        if name == "gateway":
+            expected_out.add(("./app.kubernetes.io/name=notifier", 8000))
         if name == "notifier":  # webhooks and callbacks to the receivers' public addresses
             expected_out |= {
                 (block, port)

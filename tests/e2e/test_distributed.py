@@ -31,6 +31,7 @@ from tests.e2e.flow import (
     upload,
     watch_until_complete,
 )
+from tests.e2e.test_graphql import SESSION_EVENTS, events_until_ended, gql_socket, subscribe
 
 SERVICES = ("gateway", "analysis", "classifier", "notifier")
 
@@ -62,6 +63,8 @@ def distributed(
                 "INSIGHTBUS_ANALYSIS_WORKERS": "1",
                 "INSIGHTBUS_CLASSIFIER_WORKERS": "1",
                 **graph_env(graph_server),
+                # The gateway's GraphQL subscriptions read the notifier's sockets.
+                "INSIGHTBUS_NOTIFIER_INTERNAL_URL": f"ws://127.0.0.1:{ports['notifier']}",
             }
             running[name] = processes.start(
                 [str(CLI), "serve", name],
@@ -151,3 +154,22 @@ async def test_a_ticket_job_crosses_the_bus_both_ways(distributed: dict[str, int
         assert job["status"] == "completed", job
         assert job["results"]["total_tickets"] == 30
         assert len(job["tickets"]) + len(job["unclassified"]) == 30
+
+
+async def test_graphql_subscriptions_through_the_gateway_reach_the_notifier(
+    distributed: dict[str, int],
+) -> None:
+    """The gateway has none of the notifier's state here: its subscription reads the
+    notifier's socket (INSIGHTBUS_NOTIFIER_INTERNAL_URL), and the events come through."""
+    gateway = f"http://127.0.0.1:{distributed['gateway']}"
+    client, token, _ = await signed_up_client(gateway)
+    async with aclosing(client):
+        session_id = await create_session(client)
+        async with gql_socket(
+            f"ws://127.0.0.1:{distributed['gateway']}", {"Authorization": f"Bearer {token}"}
+        ) as ws:
+            await subscribe(ws, "1", SESSION_EVENTS, s=session_id)
+            await upload(client, session_id, "session.json", json.dumps(TRANSCRIPT).encode())
+            events = await events_until_ended(ws, "1")
+    assert events[-1]["type"] == "analysis_complete", events
+    assert "new_emotion" in {e["type"] for e in events}

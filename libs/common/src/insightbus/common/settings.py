@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     # Hosts or networks (CIDR) webhooks may reach although private or loopback; tests
     # and on-premises receivers use it. Everything else must resolve to public addresses.
     webhook_allowed_hosts: list[str] = Field(default_factory=list)
+    # Where the gateway's GraphQL subscriptions reach the notifier's sockets (ws://host:port).
+    # Unset: the address the gateway itself answered on (the embedded stack's, one process);
+    # the distributed mode sets it to the notifier's service.
+    notifier_internal_url: str | None = None
 
     # What is kept how long (nothing grows without bound, and nothing still needed goes):
     # - the embedded bus log: what every group has acknowledged, for bus_retention_s (an

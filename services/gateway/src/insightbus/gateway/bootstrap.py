@@ -40,6 +40,8 @@ from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.ticket_projector import TicketJobProjector
 from insightbus.gateway.app.tickets import Limits, TicketJobs
 from insightbus.gateway.entrypoints.bus import TOPOLOGY
+from insightbus.gateway.entrypoints.graphql.router import PATH as GRAPHQL_PATH
+from insightbus.gateway.entrypoints.graphql.router import graphql_router
 from insightbus.gateway.entrypoints.http import ROUTERS
 from insightbus.gateway.entrypoints.http.dependencies import document_api_keys
 from insightbus.gateway.entrypoints.http.ratelimit import RateLimitMiddleware
@@ -83,16 +85,18 @@ class GatewayService:
         self._apps.append(app)
         for router in ROUTERS:
             app.include_router(router)
+        app.include_router(graphql_router())
         document_api_keys(app, ROUTERS)
         # Appended rather than add_middleware()'d so that it is the innermost middleware:
         # the observability middleware (correlation ids, metrics) then sees 429s too.
-        app.user_middleware.append(
-            Middleware(
-                RateLimitMiddleware,
-                limiter=self._rate_limiter(),
-                verifier=self._verifier,
+        # /graphql counts against the same limit as /api/ (one limiter, one count).
+        limiter = self._rate_limiter()
+        for prefix in ("/api/", GRAPHQL_PATH):
+            app.user_middleware.append(
+                Middleware(
+                    RateLimitMiddleware, limiter=limiter, verifier=self._verifier, prefix=prefix
+                )
             )
-        )
 
     def _rate_limiter(self) -> RateLimiter:
         limit = self._settings.rate_limit_per_minute

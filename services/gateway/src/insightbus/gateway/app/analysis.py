@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from insightbus.common.events.analysis import EmotionDetected, InsightGenerated, TopicDetected
 from insightbus.common.store import Collection, Document, Filter
@@ -11,6 +11,8 @@ from insightbus.common.web.dependencies import PageParams
 
 # Stored alongside each result for filtering and deletion; not part of the public shape.
 _PRIVATE: Final = frozenset({"session_id", "user_id"})
+
+ResultKind = Literal["emotions", "topics", "insights"]
 
 
 def _public(doc: Document) -> dict[str, Any]:
@@ -48,6 +50,33 @@ class AnalysisViews:
     ) -> tuple[list[dict[str, Any]], int]:
         where = {"session_id": session_id}
         return await self._page(self._insights, where, [("confidence", -1)], params)
+
+    async def of_sessions(
+        self,
+        kind: ResultKind,
+        session_ids: Sequence[str],
+        *,
+        name: str | None = None,
+        min_intensity: float | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """One kind of result of several sessions in one read, each session's in the order
+        its own listing has (what a page of sessions with their emotions needs: one read,
+        not one per session). ``name`` and ``min_intensity`` filter emotions only."""
+        collection, sort = {
+            "emotions": (self._emotions, [("segment", 1), ("name", 1)]),
+            "topics": (self._topics, [("score", -1)]),
+            "insights": (self._insights, [("confidence", -1)]),
+        }[kind]
+        where: dict[str, Any] = {"session_id": {"$in": list(session_ids)}}
+        if kind == "emotions":
+            if name is not None:
+                where["name"] = name.strip().lower()
+            if min_intensity is not None:
+                where["intensity"] = {"$gte": min_intensity}
+        grouped: dict[str, list[dict[str, Any]]] = {sid: [] for sid in session_ids}
+        for doc in await collection.find(where, sort=sort):
+            grouped.setdefault(doc["session_id"], []).append(_public(doc))
+        return grouped
 
     @staticmethod
     async def _page(

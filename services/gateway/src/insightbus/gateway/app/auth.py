@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
-from insightbus.common.errors import Conflict, Unauthenticated
+from insightbus.common.errors import Conflict, NotFound, Unauthenticated
 from insightbus.common.events import new_id, utcnow
 from insightbus.common.store import EXPIRE_AT, Collection, DuplicateKey
 from insightbus.gateway.app.ports import PasswordHasher
@@ -66,6 +66,13 @@ class Accounts:
         except DuplicateKey:
             raise Conflict("an account with this email already exists") from None
         return User(id=user["id"], email=email, name=name)
+
+    async def profile(self, user_id: str) -> User:
+        """The caller's account (what GraphQL's ``me`` answers)."""
+        doc = await self._users.get(user_id)
+        if doc is None:
+            raise NotFound("user")
+        return User(id=doc["id"], email=doc["email"], name=doc["name"])
 
     async def login(self, email: str, password: str) -> TokenPair:
         user = await self._users.find_one({"email": email})
