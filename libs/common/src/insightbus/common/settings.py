@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     # Tokens: HS256 with a shared secret. When unset, the embedded stack keeps a
     # generated one in data_dir so tokens survive restarts.
     jwt_secret: SecretStr | None = None
+    # Rotating keys (`insightbus keys rotate`): a JSON key ring every replica of the gateway
+    # and the notifier reads (a mounted Secret); looked at again every jwt_keys_reload_s.
+    # Unset: data_dir/jwt-keys.json when jwt_secret is unset too (the embedded stack).
+    # jwt_secret, when set, stays a key (kid "default") that verifies and, alone, signs.
+    jwt_keys_file: Path | None = None
+    jwt_keys_reload_s: float = Field(default=5.0, ge=0)
     jwt_issuer: str = "insightbus"
     access_token_ttl_s: int = Field(default=15 * 60, ge=1)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
