@@ -5,6 +5,7 @@ Each service reads the same model; a composition root picks the adapters from it
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from enum import StrEnum
 from functools import cached_property
@@ -149,6 +150,10 @@ class Settings(BaseSettings):
     # Web pages on these origins ("https://app.example.com") may call the API with
     # credentials (CORS). None by default: same-origin only.
     cors_origins: list[str] = Field(default_factory=list)
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For / X-Forwarded-Proto is believed: the
+    # client address (rate limits, API key allow-lists) is the one they name. Anyone else's
+    # header is ignored. Uvicorn's default; in Kubernetes, the ingress controller's pods.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
     # Send Strict-Transport-Security: set it where the platform is reached over HTTPS only.
     hsts: bool = False
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
@@ -163,6 +168,16 @@ class Settings(BaseSettings):
                     f"{origin!r} is not an origin: give scheme://host[:port], no path, no '*'"
                 )
         return [origin.lower() for origin in origins]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an address or CIDR network") from None
+        return proxies
 
     @field_validator("inbox_retention_s")
     @classmethod
