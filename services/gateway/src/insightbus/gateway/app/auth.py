@@ -65,6 +65,8 @@ class Accounts:
             await self._users.insert(user)
         except DuplicateKey:
             raise Conflict("an account with this email already exists") from None
+        # The address is masked by the log setup (a***@example.com), like every one.
+        log.info("account registered", extra={"user_id": user["id"], "email": email})
         return User(id=user["id"], email=email, name=name)
 
     async def login(self, email: str, password: str) -> TokenPair:
@@ -74,6 +76,7 @@ class Accounts:
         # always runs (against a dummy hash when there is no user), before anything else.
         matched = await self._passwords.verify(hashed, password)
         if user is None or not matched:
+            log.info("login refused", extra={"email": email, "known": user is not None})
             raise Unauthenticated(WRONG_CREDENTIALS)
         if hashed is not None and self._passwords.needs_rehash(hashed):
             # The hashing parameters were raised since: upgrade while we have the password.
