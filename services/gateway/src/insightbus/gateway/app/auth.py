@@ -71,11 +71,13 @@ class Accounts:
 
     async def login(self, email: str, password: str) -> TokenPair:
         user = await self._users.find_one({"email": email})
-        hashed = str(user["password_hash"]) if user is not None else None
+        # None for an account made by an identity provider: no password logs into it.
+        stored = user.get("password_hash") if user is not None else None
+        hashed = str(stored) if stored is not None else None
         # One message and the same work for an unknown email and a wrong password: verify
         # always runs (against a dummy hash when there is no user), before anything else.
         matched = await self._passwords.verify(hashed, password)
-        if user is None or not matched:
+        if user is None or not matched or hashed is None:
             log.info("login refused", extra={"email": email, "known": user is not None})
             raise Unauthenticated(WRONG_CREDENTIALS)
         if hashed is not None and self._passwords.needs_rehash(hashed):
@@ -84,6 +86,11 @@ class Accounts:
                 {"id": user["id"]}, {"password_hash": await self._passwords.hash(password)}
             )
         return await self._issue_pair(str(user["id"]), family=None)
+
+    async def issue(self, user_id: str) -> TokenPair:
+        """A new pair (a new family) for a user who proved who they are some other way (an
+        identity provider)."""
+        return await self._issue_pair(user_id, family=None)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         try:
