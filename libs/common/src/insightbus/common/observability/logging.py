@@ -105,7 +105,7 @@ def masked(value: Any) -> Any:
             k: REDACTED if isinstance(k, str) and k.lower() in _SECRET_KEYS else masked(v)
             for k, v in value.items()
         }
-    if isinstance(value, list | tuple):
+    if type(value) in (list, tuple):  # exactly: a named tuple is built otherwise
         return type(value)(masked(v) for v in value)
     return value
 
