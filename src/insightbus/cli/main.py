@@ -68,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     analysis_cli.register(commands)
     classifier_cli.register(commands)
-    from insightbus.cli import people
+    from insightbus.cli import keys, people
 
     people.register(commands)
+    keys.register(commands)
     return parser
 
 

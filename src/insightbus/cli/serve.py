@@ -59,10 +59,16 @@ def refusal(service: str, settings: Settings) -> str | None:
     Without a shared secret each process would generate one of its own into its data dir:
     the notifier would then reject every token the gateway issued, and a restarted pod
     would reject its own, a failure that shows up only at the first socket."""
-    if service in _VERIFY_TOKENS and settings.bus is BusKind.kafka and settings.jwt_secret is None:
+    if (
+        service in _VERIFY_TOKENS
+        and settings.bus is BusKind.kafka
+        and settings.jwt_secret is None
+        and settings.jwt_keys_file is None
+    ):
         return (
-            "INSIGHTBUS_JWT_SECRET: must be set when the services run apart "
-            "(INSIGHTBUS_BUS=kafka): every gateway and notifier must verify the same tokens"
+            "INSIGHTBUS_JWT_SECRET: must be set (or INSIGHTBUS_JWT_KEYS_FILE, a key ring) "
+            "when the services run apart (INSIGHTBUS_BUS=kafka): every gateway and notifier "
+            "must verify the same tokens"
         )
     return None
 

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -266,7 +266,14 @@ def serve(settings: Settings, name: str, build: Callable[[Settings], FastAPI]) -
         log_config=None,  # keep the structured logging configured above
         access_log=False,
         ws_per_message_deflate=False,  # small JSON messages: compression costs more than it saves
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's options for the client address: X-Forwarded-For is taken from the trusted
+    proxies alone (``request.client`` is then the client they name, else the peer)."""
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
 
 
 def health_router(

@@ -5,6 +5,7 @@ Each service reads the same model; a composition root picks the adapters from it
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from enum import StrEnum
 from functools import cached_property
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
@@ -34,6 +35,34 @@ class GraphKind(StrEnum):
 
 
 _GRAPH_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class OidcProvider(BaseModel):
+    """An OpenID Connect provider users may log in with (``INSIGHTBUS_OIDC_PROVIDERS``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Its discovery document is at issuer + "/.well-known/openid-configuration", and the ID
+    # tokens' ``iss`` must be exactly this.
+    issuer: str
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr | None = None  # None: a public client (PKCE alone)
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    # Hosts besides the issuer's its discovery document may name for the token endpoint
+    # and the keys (Google: oauth2.googleapis.com, www.googleapis.com); nothing else is
+    # ever fetched.
+    endpoint_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer(cls, issuer: str) -> str:
+        parts = urlsplit(issuer)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError("an issuer is an https:// URL (http:// on loopback only)")
+        if not parts.hostname or parts.query or parts.fragment or parts.username:
+            raise ValueError("an issuer is scheme://host[:port][/path], nothing else")
+        return issuer.rstrip("/")
 
 
 class Settings(BaseSettings):
@@ -81,9 +110,24 @@ class Settings(BaseSettings):
     # Tokens: HS256 with a shared secret. When unset, the embedded stack keeps a
     # generated one in data_dir so tokens survive restarts.
     jwt_secret: SecretStr | None = None
+    # Rotating keys (`insightbus keys rotate`): a JSON key ring every replica of the gateway
+    # and the notifier reads (a mounted Secret); looked at again every jwt_keys_reload_s.
+    # Unset: data_dir/jwt-keys.json when jwt_secret is unset too (the embedded stack).
+    # jwt_secret, when set, stays a key (kid "default") that verifies and, alone, signs.
+    jwt_keys_file: Path | None = None
+    jwt_keys_reload_s: float = Field(default=5.0, ge=0)
     jwt_issuer: str = "insightbus"
     access_token_ttl_s: int = Field(default=15 * 60, ge=1)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60)
+
+    # Log in with OpenID Connect providers, by name ("google": {"issuer": ..., "client_id":
+    # ..., "client_secret": ...}): /api/v1/auth/oidc/<name>/login. A login must finish
+    # within oidc_flow_ttl_s. public_url: the gateway's address as browsers reach it
+    # ("https://api.example.com"), for the redirect URI registered at the provider; None:
+    # the request's own.
+    oidc_providers: dict[str, OidcProvider] = Field(default_factory=dict)
+    oidc_flow_ttl_s: float = Field(default=600, gt=0)
+    public_url: str | None = None
 
     # Analysis: processes that run the model (0 = a thread in the service's process).
     analysis_workers: int = Field(default=2, ge=0, le=64)
@@ -152,6 +196,10 @@ class Settings(BaseSettings):
     # Web pages on these origins ("https://app.example.com") may call the API with
     # credentials (CORS). None by default: same-origin only.
     cors_origins: list[str] = Field(default_factory=list)
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For / X-Forwarded-Proto is believed: the
+    # client address (rate limits, API key allow-lists) is the one they name. Anyone else's
+    # header is ignored. Uvicorn's default; in Kubernetes, the ingress controller's pods.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
     # Send Strict-Transport-Security: set it where the platform is reached over HTTPS only.
     hsts: bool = False
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
@@ -166,6 +214,31 @@ class Settings(BaseSettings):
                     f"{origin!r} is not an origin: give scheme://host[:port], no path, no '*'"
                 )
         return [origin.lower() for origin in origins]
+
+    @field_validator("oidc_providers")
+    @classmethod
+    def _provider_names(cls, providers: dict[str, OidcProvider]) -> dict[str, OidcProvider]:
+        for name in providers:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", name):
+                raise ValueError(f"{name!r}: a provider's name is lower case letters, digits, -")
+        return providers
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, url: str | None) -> str | None:
+        if url is not None and not _ORIGIN.fullmatch(url.rstrip("/")):
+            raise ValueError("give scheme://host[:port], no path")
+        return url.rstrip("/") if url else None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an address or CIDR network") from None
+        return proxies
 
     @field_validator("inbox_retention_s")
     @classmethod

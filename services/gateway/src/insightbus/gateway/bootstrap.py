@@ -23,6 +23,7 @@ from insightbus.common.topology import subscribe
 from insightbus.common.unit_of_work import UnitOfWork
 from insightbus.common.web.dependencies import provide, withdraw
 from insightbus.gateway.adapters.corpus import ticket_requests
+from insightbus.gateway.adapters.oidc import OidcProviders
 from insightbus.gateway.adapters.passwords import Passwords
 from insightbus.gateway.adapters.rate_limits import InMemoryLimiter, SharedLimiter
 from insightbus.gateway.adapters.storage import GatewayCollections
@@ -35,6 +36,7 @@ from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.gateway import Gateway
 from insightbus.gateway.app.idempotency import IdempotentRequests
 from insightbus.gateway.app.journey import Journeys
+from insightbus.gateway.app.oidc import OidcLogins
 from insightbus.gateway.app.ports import PasswordHasher, RateLimiter
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.ticket_projector import TicketJobProjector
@@ -117,10 +119,12 @@ class GatewayService:
         views = AnalysisViews(db.emotions, db.topics, db.insights)
         action_items = ActionItems(db.action_items, uow)
         credentials = Credentials(db.api_keys, db.signing_secrets)
+        accounts = Accounts(db.users, db.refresh_tokens, self._codec, self._passwords)
+        providers = settings.oidc_providers
         gateway = Gateway(
             settings=settings,
             verifier=self._verifier,
-            accounts=Accounts(db.users, db.refresh_tokens, self._codec, self._passwords),
+            accounts=accounts,
             credentials=credentials,
             sessions=Sessions(db.sessions, db.session_scoped(), uow),
             uploads=Uploads(
@@ -153,6 +157,16 @@ class GatewayService:
             ),
             idempotency=IdempotentRequests(
                 db.idempotency_keys, ttl_s=settings.idempotency_key_ttl_s
+            ),
+            oidc=OidcLogins(
+                db.oidc_flows,
+                db.identities,
+                db.users,
+                accounts,
+                OidcProviders(providers),
+                scopes={name: p.scopes for name, p in providers.items()},
+                client_ids={name: p.client_id for name, p in providers.items()},
+                flow_ttl_s=settings.oidc_flow_ttl_s,
             ),
         )
         self._gateway = gateway

@@ -10,6 +10,7 @@ from .action_item_source import ActionItemSource
 from .action_item_status import ActionItemStatus
 from .analysis_status_out import AnalysisStatusOut
 from .analysis_status_out_status import AnalysisStatusOutStatus
+from .api_key_changes_request import ApiKeyChangesRequest
 from .api_key_out import ApiKeyOut
 from .channel_status import ChannelStatus
 from .classified_ticket_out import ClassifiedTicketOut
@@ -58,6 +59,7 @@ from .success_action_item_data import SuccessActionItemData
 from .success_action_item_deleted_out import SuccessActionItemDeletedOut
 from .success_action_item_page import SuccessActionItemPage
 from .success_analysis_status_out import SuccessAnalysisStatusOut
+from .success_api_key_out import SuccessApiKeyOut
 from .success_content_accepted_out import SuccessContentAcceptedOut
 from .success_created_api_key_out import SuccessCreatedApiKeyOut
 from .success_delivery_data import SuccessDeliveryData
@@ -117,6 +119,7 @@ __all__ = (
     "ActionItemStatus",
     "AnalysisStatusOut",
     "AnalysisStatusOutStatus",
+    "ApiKeyChangesRequest",
     "ApiKeyOut",
     "ChannelStatus",
     "ClassifiedTicketOut",
@@ -165,6 +168,7 @@ __all__ = (
     "SuccessActionItemDeletedOut",
     "SuccessActionItemPage",
     "SuccessAnalysisStatusOut",
+    "SuccessApiKeyOut",
     "SuccessContentAcceptedOut",
     "SuccessCreatedApiKeyOut",
     "SuccessDeliveryData",

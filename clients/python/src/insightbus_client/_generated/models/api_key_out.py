@@ -23,6 +23,7 @@ T = TypeVar("T", bound="ApiKeyOut")
 class ApiKeyOut:
     """ 
         Attributes:
+            allowed_ips (list[str]):
             created_at (str):
             id (str):
             last_used_at (None | str):
@@ -30,6 +31,7 @@ class ApiKeyOut:
             prefix (str):
      """
 
+    allowed_ips: list[str]
     created_at: str
     id: str
     last_used_at: None | str
@@ -42,6 +44,10 @@ class ApiKeyOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        allowed_ips = self.allowed_ips
+
+
+
         created_at = self.created_at
 
         id = self.id
@@ -57,6 +63,7 @@ class ApiKeyOut:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "allowed_ips": allowed_ips,
             "created_at": created_at,
             "id": id,
             "last_used_at": last_used_at,
@@ -71,6 +78,9 @@ class ApiKeyOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        allowed_ips = cast(list[str], d.pop("allowed_ips"))
+
+
         created_at = d.pop("created_at")
 
         id = d.pop("id")
@@ -88,6 +98,7 @@ class ApiKeyOut:
         prefix = d.pop("prefix")
 
         api_key_out = cls(
+            allowed_ips=allowed_ips,
             created_at=created_at,
             id=id,
             last_used_at=last_used_at,

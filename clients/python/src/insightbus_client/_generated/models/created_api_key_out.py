@@ -23,6 +23,7 @@ T = TypeVar("T", bound="CreatedApiKeyOut")
 class CreatedApiKeyOut:
     """ 
         Attributes:
+            allowed_ips (list[str]):
             created_at (str):
             id (str):
             key (str): send it as X-API-Key; shown this once only
@@ -31,6 +32,7 @@ class CreatedApiKeyOut:
             prefix (str):
      """
 
+    allowed_ips: list[str]
     created_at: str
     id: str
     key: str
@@ -44,6 +46,10 @@ class CreatedApiKeyOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        allowed_ips = self.allowed_ips
+
+
+
         created_at = self.created_at
 
         id = self.id
@@ -61,6 +67,7 @@ class CreatedApiKeyOut:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "allowed_ips": allowed_ips,
             "created_at": created_at,
             "id": id,
             "key": key,
@@ -76,6 +83,9 @@ class CreatedApiKeyOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        allowed_ips = cast(list[str], d.pop("allowed_ips"))
+
+
         created_at = d.pop("created_at")
 
         id = d.pop("id")
@@ -95,6 +105,7 @@ class CreatedApiKeyOut:
         prefix = d.pop("prefix")
 
         created_api_key_out = cls(
+            allowed_ips=allowed_ips,
             created_at=created_at,
             id=id,
             key=key,

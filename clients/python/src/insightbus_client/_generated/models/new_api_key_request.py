@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -23,9 +25,12 @@ class NewApiKeyRequest:
     """ 
         Attributes:
             name (str): what the key is for
+            allowed_ips (list[str] | Unset): the networks (CIDRs, e.g. 203.0.113.0/24 or 2001:db8::/32; a bare address is
+                one host) the key may be used from; elsewhere it answers 403. Empty or absent: anywhere
      """
 
     name: str
+    allowed_ips: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -35,12 +40,20 @@ class NewApiKeyRequest:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
+        allowed_ips: list[str] | Unset = UNSET
+        if not isinstance(self.allowed_ips, Unset):
+            allowed_ips = self.allowed_ips
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "name": name,
         })
+        if allowed_ips is not UNSET:
+            field_dict["allowed_ips"] = allowed_ips
 
         return field_dict
 
@@ -51,8 +64,12 @@ class NewApiKeyRequest:
         d = dict(src_dict)
         name = d.pop("name")
 
+        allowed_ips = cast(list[str], d.pop("allowed_ips", UNSET))
+
+
         new_api_key_request = cls(
             name=name,
+            allowed_ips=allowed_ips,
         )
 
 

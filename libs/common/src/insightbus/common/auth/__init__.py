@@ -6,7 +6,8 @@ from insightbus.common.auth.tokens import (
     TokenCodec,
     TokenKind,
     bearer_token,
-    resolve_secret,
+    key_file,
+    key_source,
 )
 from insightbus.common.auth.verifier import AccessTokenVerifier
 
@@ -17,5 +18,6 @@ __all__ = [
     "TokenCodec",
     "TokenKind",
     "bearer_token",
-    "resolve_secret",
+    "key_file",
+    "key_source",
 ]

@@ -2,7 +2,8 @@
 
 The rate limiter and the route both need the caller, on every request; an LRU of verified
 claims turns the second (and every later) HMAC check of the same token into a dict lookup.
-Only successes are cached, and a cached token still expires on time.
+Only successes are cached, and a cached token still expires on time and is refused once
+the key that signed it retires.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class AccessTokenVerifier:
         """The claims of a valid access token; raises ``InvalidToken`` otherwise."""
         claims = self._verified.get(token)
         if claims is not None:
-            if claims.expires_at > time.time():
+            if claims.expires_at > time.time() and self._codec.key_verifies(claims.key_id):
                 self._verified.move_to_end(token)
                 return claims
             del self._verified[token]

@@ -1,5 +1,6 @@
-"""Structured logs with the correlation id of the request or event being handled, and no
-credential in any line."""
+"""Structured logs with the correlation id of the request or event being handled, no
+credential in any line, and email addresses masked (``ada@example.com`` -> ``a***@example.com``:
+enough to tell accounts apart in an incident, not to collect addresses from the logs)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,24 @@ correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=No
 
 # Keys that must never reach a log line, whoever passes them in ``extra``.
 _SECRET_KEYS = frozenset(
-    {"password", "token", "access_token", "refresh_token", "secret", "authorization"}
+    {
+        "password",
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "secret",
+        "client_secret",
+        "signing_secret",
+        "code_verifier",
+        "api_key",
+        "key",
+        "authorization",
+        "cookie",
+        "x-api-key",
+        "x-signature",
+        "webhook-signature",
+    }
 )
 
 
@@ -32,6 +50,18 @@ _SECRET_PARAM = re.compile(
 )
 # A JWT wherever it is (an access or refresh token in a message, a header, a traceback).
 _JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*")
+# Our own credentials by their prefixes: webhook and callback secrets, API keys, signing
+# secrets; and a Standard Webhooks signature (``v1,<base64>``).
+_PREFIXED = re.compile(r"\b(?P<prefix>whsec_|ibk_|ibs_)[A-Za-z0-9_+/=-]{8,}")
+_SIGNATURE = re.compile(r"\bv1,[A-Za-z0-9+/]{20,}={0,2}")
+# An email address: its first character and its domain stay.
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])(?P<first>[\w%+-])[\w.%+-]*@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+)
+
+
+def mask_email(text: str) -> str:
+    return _EMAIL.sub(r"\g<first>***@\g<domain>", text) if "@" in text else text
 
 
 def redact(text: str) -> str:
@@ -42,7 +72,11 @@ def redact(text: str) -> str:
         text = _SECRET_PARAM.sub(rf"\g<name>{REDACTED}", text)
     if "eyJ" in text:
         text = _JWT.sub(REDACTED, text)
-    return text
+    if "_" in text:
+        text = _PREFIXED.sub(rf"\g<prefix>{REDACTED}", text)
+    if "v1," in text:
+        text = _SIGNATURE.sub(f"v1,{REDACTED}", text)
+    return mask_email(text)
 
 
 class RedactingFormatter(structlog.stdlib.ProcessorFormatter):
@@ -61,9 +95,27 @@ def _add_correlation_id(_: Any, __: str, event: EventDict) -> EventDict:
     return event
 
 
+def masked(value: Any) -> Any:
+    """``value`` as a log line may show it: mappings lose their secret keys' values (at any
+    depth: headers, a request's fields), strings their credentials and addresses."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, MutableMapping | dict):
+        return {
+            k: REDACTED if isinstance(k, str) and k.lower() in _SECRET_KEYS else masked(v)
+            for k, v in value.items()
+        }
+    if type(value) in (list, tuple):  # exactly: a named tuple is built otherwise
+        return type(value)(masked(v) for v in value)
+    return value
+
+
 def _redact(_: Any, __: str, event: EventDict) -> EventDict:
-    for key in _SECRET_KEYS.intersection(event):
-        event[key] = "[redacted]"
+    for key, value in list(event.items()):
+        if key.lower() in _SECRET_KEYS:
+            event[key] = REDACTED
+        elif key != "_record" and key != "_from_structlog":
+            event[key] = masked(value)
     return event
 
 

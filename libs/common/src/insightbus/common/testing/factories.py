@@ -153,12 +153,15 @@ async def on_the_bus(
 
 
 @contextlib.asynccontextmanager
-async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
-    """``app`` on a real uvicorn on loopback (lifespan and all); yields ``http://host:port``."""
+async def serving(app: Any, port: int | None = None, **config: Any) -> AsyncIterator[str]:
+    """``app`` on a real uvicorn on loopback (lifespan and all); yields ``http://host:port``.
+    ``config``: more of uvicorn's options (``runtime.proxy_options``)."""
     import uvicorn
 
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config)
+    )
     task = asyncio.create_task(server.serve())
     try:
         await eventually(lambda: server.started or task.done())

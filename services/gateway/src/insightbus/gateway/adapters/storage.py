@@ -31,6 +31,10 @@ class GatewayCollections:
     ticket_jobs: Collection
     nonces: Collection  # spent upload nonces, until their timestamps expire
     idempotency_keys: Collection  # uploads' Idempotency-Keys and their answers, until they expire
+    oidc_flows: (
+        Collection  # OpenID Connect logins under way (state, nonce, PKCE), until they expire
+    )
+    identities: Collection  # "<provider>:<subject>" -> the user it logs in as
 
     @classmethod
     async def open(cls, store: DocumentStore) -> GatewayCollections:
@@ -53,6 +57,8 @@ class GatewayCollections:
                 "ticket_jobs", [Index(("user_id", "created_at")), expiry_index()]
             ),
             nonces=await store.collection("nonces", [expiry_index()]),
+            oidc_flows=await store.collection("oidc_flows", [expiry_index()]),
+            identities=await store.collection("identities", [Index(("user_id",))]),
             idempotency_keys=await store.collection("idempotency_keys", [expiry_index()]),
         )
 

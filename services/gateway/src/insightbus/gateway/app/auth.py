@@ -65,6 +65,8 @@ class Accounts:
             await self._users.insert(user)
         except DuplicateKey:
             raise Conflict("an account with this email already exists") from None
+        # The address is masked by the log setup (a***@example.com), like every one.
+        log.info("account registered", extra={"user_id": user["id"], "email": email})
         return User(id=user["id"], email=email, name=name)
 
     async def profile(self, user_id: str) -> User:
@@ -76,11 +78,14 @@ class Accounts:
 
     async def login(self, email: str, password: str) -> TokenPair:
         user = await self._users.find_one({"email": email})
-        hashed = str(user["password_hash"]) if user is not None else None
+        # None for an account made by an identity provider: no password logs into it.
+        stored = user.get("password_hash") if user is not None else None
+        hashed = str(stored) if stored is not None else None
         # One message and the same work for an unknown email and a wrong password: verify
         # always runs (against a dummy hash when there is no user), before anything else.
         matched = await self._passwords.verify(hashed, password)
-        if user is None or not matched:
+        if user is None or not matched or hashed is None:
+            log.info("login refused", extra={"email": email, "known": user is not None})
             raise Unauthenticated(WRONG_CREDENTIALS)
         if hashed is not None and self._passwords.needs_rehash(hashed):
             # The hashing parameters were raised since: upgrade while we have the password.
@@ -88,6 +93,11 @@ class Accounts:
                 {"id": user["id"]}, {"password_hash": await self._passwords.hash(password)}
             )
         return await self._issue_pair(str(user["id"]), family=None)
+
+    async def issue(self, user_id: str) -> TokenPair:
+        """A new pair (a new family) for a user who proved who they are some other way (an
+        identity provider)."""
+        return await self._issue_pair(user_id, family=None)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         try:

@@ -14,9 +14,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from insightbus.common.errors import Conflict, NotFound
+from insightbus.common.errors import Conflict, Forbidden, Invalid, NotFound
 from insightbus.common.events import utcnow
 from insightbus.common.store import Collection
+from insightbus.gateway.domain.networks import address_allowed, normalized_networks
 
 API_KEY_PREFIX = "ibk_"
 SIGNING_SECRET_PREFIX = "ibs_"  # noqa: S105 (a prefix, not a secret)
@@ -31,6 +32,8 @@ class ApiKeyInfo:
     prefix: str
     created_at: str
     last_used_at: str | None
+    # The networks (CIDRs) it may be used from; empty: anywhere.
+    allowed_ips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,21 @@ class TooManyApiKeys(Conflict):
         super().__init__(f"a user may have at most {MAX_API_KEYS_PER_USER} API keys")
 
 
+class AddressNotAllowed(Forbidden):
+    def __init__(self, address: str | None) -> None:
+        super().__init__(
+            f"this API key may not be used from {address or 'an unknown address'}: "
+            "the address is not in its allowed_ips"
+        )
+
+
+def _networks(cidrs: list[str] | None) -> list[str]:
+    try:
+        return normalized_networks(cidrs or [])
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+
+
 class Credentials:
     def __init__(self, api_keys: Collection, signing_secrets: Collection) -> None:
         self._api_keys = api_keys
@@ -56,7 +74,10 @@ class Credentials:
 
     # --- API keys: "ibk_<id>_<secret>"; the id finds the record, the digest proves it.
 
-    async def create_api_key(self, user_id: str, name: str) -> tuple[ApiKeyInfo, str]:
+    async def create_api_key(
+        self, user_id: str, name: str, allowed_ips: list[str] | None = None
+    ) -> tuple[ApiKeyInfo, str]:
+        networks = _networks(allowed_ips)
         if await self._api_keys.count({"user_id": user_id}) >= MAX_API_KEYS_PER_USER:
             raise TooManyApiKeys
         key_id = secrets.token_hex(8)
@@ -67,6 +88,7 @@ class Credentials:
             prefix=key[: len(API_KEY_PREFIX) + 8],
             created_at=utcnow().isoformat(),
             last_used_at=None,
+            allowed_ips=tuple(networks),
         )
         await self._api_keys.insert(
             {
@@ -77,9 +99,27 @@ class Credentials:
                 "digest": _digest(key),
                 "created_at": info.created_at,
                 "last_used_at": None,
+                "allowed_ips": networks,
             }
         )
         return info, key
+
+    async def update_api_key(
+        self, user_id: str, key_id: str, *, name: str | None, allowed_ips: list[str] | None
+    ) -> ApiKeyInfo:
+        """Rename it and/or replace its allow-list (``[]``: usable from anywhere again)."""
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = name
+        if allowed_ips is not None:
+            changes["allowed_ips"] = _networks(allowed_ips)
+        filter = {"id": key_id, "user_id": user_id}
+        if changes and not await self._api_keys.update(filter, changes):
+            raise NotFound("API key")
+        doc = await self._api_keys.find_one(filter)
+        if doc is None:
+            raise NotFound("API key")
+        return _info(doc)
 
     async def api_keys(self, user_id: str) -> list[ApiKeyInfo]:
         docs = await self._api_keys.find({"user_id": user_id}, sort=[("created_at", 1)])
@@ -89,8 +129,9 @@ class Credentials:
         if not await self._api_keys.delete({"id": key_id, "user_id": user_id}):
             raise NotFound("API key")
 
-    async def user_of_api_key(self, key: str) -> str | None:
-        """The owner of a valid, unrevoked key; None for anything else."""
+    async def user_of_api_key(self, key: str, address: str | None = None) -> str | None:
+        """The owner of a valid, unrevoked key; None for anything else. A key with an
+        allow-list used from ``address`` outside it raises ``AddressNotAllowed``."""
         if not key.startswith(API_KEY_PREFIX):
             return None
         key_id, _, rest = key[len(API_KEY_PREFIX) :].partition("_")
@@ -99,6 +140,9 @@ class Credentials:
         doc = await self._api_keys.get(key_id)
         if doc is None or not hmac.compare_digest(str(doc["digest"]), _digest(key)):
             return None
+        networks = doc.get("allowed_ips") or []
+        if networks and not address_allowed(address, networks):
+            raise AddressNotAllowed(address)
         now = utcnow()
         last = doc.get("last_used_at")
         # At most one write a minute per key: "last used" is for people, not an audit log.
@@ -145,10 +189,12 @@ class Credentials:
 
 def _info(doc: dict[str, object]) -> ApiKeyInfo:
     last = doc.get("last_used_at")
+    networks = doc.get("allowed_ips")
     return ApiKeyInfo(
         id=str(doc["id"]),
         name=str(doc["name"]),
         prefix=str(doc["prefix"]),
         created_at=str(doc["created_at"]),
         last_used_at=str(last) if last else None,
+        allowed_ips=tuple(str(n) for n in networks) if isinstance(networks, list) else (),
     )

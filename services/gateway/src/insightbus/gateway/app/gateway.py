@@ -15,6 +15,7 @@ from insightbus.gateway.app.content import Uploads
 from insightbus.gateway.app.credentials import Credentials
 from insightbus.gateway.app.idempotency import IdempotentRequests
 from insightbus.gateway.app.journey import Journeys
+from insightbus.gateway.app.oidc import OidcLogins
 from insightbus.gateway.app.sessions import Sessions
 from insightbus.gateway.app.ticket_projector import TicketJobProjector
 from insightbus.gateway.app.tickets import TicketJobs
@@ -35,3 +36,4 @@ class Gateway:
     analysis_projector: AnalysisProjector
     ticket_projector: TicketJobProjector
     idempotency: IdempotentRequests
+    oidc: OidcLogins

@@ -10,11 +10,13 @@ from insightbus.gateway.entrypoints.http.contracts import router as contracts_ro
 from insightbus.gateway.entrypoints.http.credentials import router as credentials_router
 from insightbus.gateway.entrypoints.http.dashboard import router as dashboard_router
 from insightbus.gateway.entrypoints.http.journey import router as journey_router
+from insightbus.gateway.entrypoints.http.oidc import router as oidc_router
 from insightbus.gateway.entrypoints.http.sessions import router as sessions_router
 from insightbus.gateway.entrypoints.http.tickets import router as tickets_router
 
 ROUTERS = (
     auth_router,
+    oidc_router,
     credentials_router,
     sessions_router,
     content_router,

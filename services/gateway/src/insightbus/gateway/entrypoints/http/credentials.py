@@ -18,8 +18,22 @@ from insightbus.gateway.entrypoints.http.dependencies import BearerUser, Credent
 router = APIRouter(prefix="/api/v1", tags=["credentials"], responses=error_responses(401, 429))
 
 
+_ALLOWED_IPS = (
+    "the networks (CIDRs, e.g. 203.0.113.0/24 or 2001:db8::/32; a bare address is one host) "
+    "the key may be used from; elsewhere it answers 403. Empty or absent: anywhere"
+)
+
+
 class NewApiKeyRequest(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="what the key is for")
+    allowed_ips: list[str] = Field(default_factory=list, max_length=50, description=_ALLOWED_IPS)
+
+
+class ApiKeyChangesRequest(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    allowed_ips: list[str] | None = Field(
+        default=None, max_length=50, description=_ALLOWED_IPS + " (null: unchanged)"
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -28,6 +42,7 @@ class ApiKeyOut(BaseModel):
     prefix: str
     created_at: str
     last_used_at: str | None
+    allowed_ips: list[str]
 
 
 class CreatedApiKeyOut(ApiKeyOut):
@@ -50,8 +65,26 @@ class SigningSecretOut(BaseModel):
 async def create_api_key(
     body: NewApiKeyRequest, user_id: BearerUser, credentials: CredentialsDep
 ) -> JSONResponse:
-    info, key = await credentials.create_api_key(user_id, body.name.strip())
+    info, key = await credentials.create_api_key(user_id, body.name.strip(), body.allowed_ips)
     return ok({**asdict(info), "key": key}, status.HTTP_201_CREATED)
+
+
+@router.patch(
+    "/api-keys/{key_id}",
+    response_model=Success[ApiKeyOut],
+    summary="Rename an API key or change the networks it may be used from",
+    responses=error_responses(404, 422),
+)
+async def update_api_key(
+    key_id: str, body: ApiKeyChangesRequest, user_id: BearerUser, credentials: CredentialsDep
+) -> JSONResponse:
+    info = await credentials.update_api_key(
+        user_id,
+        key_id,
+        name=body.name.strip() if body.name is not None else None,
+        allowed_ips=body.allowed_ips,
+    )
+    return ok(asdict(info))
 
 
 @router.get("/api-keys", response_model=Success[list[ApiKeyOut]], summary="Your API keys")

@@ -56,7 +56,10 @@ async def _caller(request: Request) -> str:
     if request.headers.get("authorization") is None:
         key = request.headers.get(API_KEY_HEADER)
         if key:
-            user_id = await gateway.credentials.user_of_api_key(key)
+            # The peer uvicorn saw, or the client a trusted proxy names (X-Forwarded-For from
+            # INSIGHTBUS_TRUSTED_PROXIES only): never the header of an untrusted peer.
+            address = request.client.host if request.client else None
+            user_id = await gateway.credentials.user_of_api_key(key, address)
             if user_id is None:
                 raise Unauthenticated("invalid or revoked API key")
             return user_id
