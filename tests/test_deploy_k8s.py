@@ -139,7 +139,9 @@ def test_every_pod_runs_restricted_without_api_access(rendered: list[Obj]) -> No
         assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
         assert not {"hostNetwork", "hostPID", "hostIPC"} & set(pod), name
         volumes = {v["name"]: v for v in pod["volumes"]}
-        assert all(set(v) == {"name", "emptyDir"} for v in volumes.values()), name
+        # Scratch space, and (the gateway and the notifier) the signing-key ring's Secret.
+        kinds = {next(iter(set(v) - {"name"})) for v in volumes.values()}
+        assert kinds <= {"emptyDir", "secret"} and all(len(v) == 2 for v in volumes.values())
         for container in containers(deployment):
             security = container["securityContext"]
             assert security["allowPrivilegeEscalation"] is False, name
@@ -149,6 +151,25 @@ def test_every_pod_runs_restricted_without_api_access(rendered: list[Obj]) -> No
             # The one writable place, and what the settings point the data dir at.
             tmp = [m for m in container["volumeMounts"] if m["mountPath"] == "/tmp"]
             assert len(tmp) == 1 and "emptyDir" in volumes[tmp[0]["name"]], name
+            secrets = [m for m in container["volumeMounts"] if "secret" in volumes[m["name"]]]
+            assert all(m.get("readOnly") is True and "subPath" not in m for m in secrets), name
+
+
+def test_the_token_services_read_the_key_ring_from_its_secret(rendered: list[Obj]) -> None:
+    # A rotation (README: Rotating the signing keys) reaches every replica that issues or
+    # verifies tokens, without a restart: a whole-directory mount of an optional Secret.
+    for name, deployment in of_kind(rendered, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = containers(deployment)
+        env = {e["name"]: e.get("value") for e in container.get("env", [])}
+        keys_file = env.get("INSIGHTBUS_JWT_KEYS_FILE")
+        if name not in ("gateway", "notifier"):
+            assert keys_file is None, name
+            continue
+        assert keys_file is not None, name
+        (mount,) = [m for m in container["volumeMounts"] if keys_file.startswith(m["mountPath"])]
+        volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+        assert volume["secret"] == {"secretName": "insightbus-jwt-keys", "optional": True}
 
 
 def test_every_service_runs_its_own_command_with_its_probes(rendered: list[Obj]) -> None:
