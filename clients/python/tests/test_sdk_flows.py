@@ -22,6 +22,7 @@ from insightbus_client import (
     Client,
     ConnectionFailed,
     NotFound,
+    PermissionDenied,
     RateLimited,
     RetryPolicy,
     ValidationFailed,
@@ -285,6 +286,23 @@ def test_the_sync_client_with_an_api_key(sdk_stack: RunningStack) -> None:
         wrong.create_session("x")
     with Client(sdk_stack.base_url) as anonymous, pytest.raises(AuthenticationError):
         anonymous.login(email, "wrong password")
+
+
+def test_an_api_key_limited_to_other_networks_is_refused_here(sdk_stack: RunningStack) -> None:
+    with Client(sdk_stack.base_url) as client:
+        client.register(email := new_email(), PASSWORD, "Ada")
+        client.login(email, PASSWORD)
+        created = client.create_api_key("office", allowed_ips=["203.0.113.0/24"])
+        assert created.allowed_ips == ["203.0.113.0/24"]
+        with (
+            Client(sdk_stack.base_url, api_key=created.key) as elsewhere,
+            pytest.raises(PermissionDenied, match="allowed_ips"),
+        ):
+            elsewhere.create_session("from loopback")
+        opened = client.update_api_key(created.id, allowed_ips=["127.0.0.1/32"])
+        assert opened.allowed_ips == ["127.0.0.1/32"]
+        with Client(sdk_stack.base_url, api_key=created.key) as here:
+            assert here.create_session("from loopback").title == "from loopback"
 
 
 def test_a_server_that_is_down_is_one_clear_error() -> None:

@@ -75,8 +75,20 @@ def refresh() -> Call[TokenPairOut]:
     return Call("POST", "/api/v1/auth/refresh", TokenPairOut.from_dict, refresh=True)
 
 
-def create_api_key(name: str) -> Call[CreatedApiKeyOut]:
-    return Call("POST", "/api/v1/api-keys", CreatedApiKeyOut.from_dict, json={"name": name})
+def create_api_key(name: str, allowed_ips: Sequence[str]) -> Call[CreatedApiKeyOut]:
+    body = {"name": name, "allowed_ips": list(allowed_ips)}
+    return Call("POST", "/api/v1/api-keys", CreatedApiKeyOut.from_dict, json=body)
+
+
+def update_api_key(
+    key_id: str, name: str | None, allowed_ips: Sequence[str] | None
+) -> Call[ApiKeyOut]:
+    body: dict[str, Any] = {}
+    if name is not None:
+        body["name"] = name
+    if allowed_ips is not None:
+        body["allowed_ips"] = list(allowed_ips)
+    return Call("PATCH", f"/api/v1/api-keys/{key_id}", ApiKeyOut.from_dict, json=body)
 
 
 def list_api_keys() -> Call[list[ApiKeyOut]]:

@@ -160,8 +160,16 @@ class Client:
         self._keep(pair)
         return pair
 
-    def create_api_key(self, name: str) -> CreatedApiKeyOut:
-        return self.send(calls.create_api_key(name))
+    def create_api_key(self, name: str, *, allowed_ips: Sequence[str] = ()) -> CreatedApiKeyOut:
+        """A new key (its ``key`` shown once); ``allowed_ips``: the networks (CIDRs) it may
+        be used from, anywhere when empty."""
+        return self.send(calls.create_api_key(name, allowed_ips))
+
+    def update_api_key(
+        self, key_id: str, *, name: str | None = None, allowed_ips: Sequence[str] | None = None
+    ) -> ApiKeyOut:
+        """Rename a key or change its networks (``[]``: anywhere again)."""
+        return self.send(calls.update_api_key(key_id, name, allowed_ips))
 
     def api_keys(self) -> list[ApiKeyOut]:
         return self.send(calls.list_api_keys())
