@@ -9,7 +9,8 @@ the key that signed it retires.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+
+from cachetools import LRUCache
 
 from insightbus.common.auth.tokens import InvalidToken, TokenClaims, TokenCodec, TokenKind
 
@@ -19,21 +20,17 @@ DEFAULT_CAPACITY = 4096
 class AccessTokenVerifier:
     def __init__(self, codec: TokenCodec, capacity: int = DEFAULT_CAPACITY) -> None:
         self._codec = codec
-        self._capacity = capacity
-        self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
+        self._verified: LRUCache[str, TokenClaims] = LRUCache(maxsize=capacity)
 
     def verify(self, token: str) -> TokenClaims:
         """The claims of a valid access token; raises ``InvalidToken`` otherwise."""
         claims = self._verified.get(token)
         if claims is not None:
             if claims.expires_at > time.time() and self._codec.key_verifies(claims.key_id):
-                self._verified.move_to_end(token)
                 return claims
             del self._verified[token]
         claims = self._codec.verify(token, TokenKind.access)
         self._verified[token] = claims
-        if len(self._verified) > self._capacity:
-            self._verified.popitem(last=False)
         return claims
 
     def subject_or_none(self, token: str | None) -> str | None:

@@ -13,9 +13,10 @@ longer the session's latest is dropped too; its results are kept.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
+
+from cachetools import LRUCache
 
 from insightbus.common.events import Envelope, utcnow
 from insightbus.common.events.analysis import (
@@ -54,7 +55,7 @@ class AnalysisProjector:
         self._inbox = inbox
         # Sessions' owners, which never change: a document's results come in several runs,
         # and only the first reads the session before writing (all read it after).
-        self._owners: OrderedDict[str, str] = OrderedDict()
+        self._owners: LRUCache[str, str] = LRUCache(maxsize=_OWNERS)
 
     # Status changes check ownership in the compare-and-set itself (the session's id, its
     # owner, its latest upload): one round trip, where a read first would be two.
@@ -130,7 +131,7 @@ class AnalysisProjector:
                 session = await self._sessions.get(session_id)
                 if session is None:
                     continue
-                owner = self._remember(session_id, str(session["user_id"]))
+                owner = self._owners[session_id] = str(session["user_id"])
             owned = [e for e in run if e.user_id == owner]
             if not owned:
                 continue
@@ -139,9 +140,3 @@ class AnalysisProjector:
             # outlive it, unseen. Looking afterwards closes that window.
             if await self._sessions.get(session_id) is None:
                 await self._views.forget_session(session_id)
-
-    def _remember(self, session_id: str, owner: str) -> str:
-        self._owners[session_id] = owner
-        if len(self._owners) > _OWNERS:
-            self._owners.popitem(last=False)
-        return owner

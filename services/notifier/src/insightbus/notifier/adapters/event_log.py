@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
+
+from cachetools import LRUCache
 
 from insightbus.common.retention import expire_unmarked, expires_after
 from insightbus.common.store import EXPIRE_AT, Collection, DocumentStore, Index, expiry_index
@@ -55,7 +56,7 @@ class EventLog:
         # another writer has gone further, the insert clashes and the log is read again.
         self._last_seq: dict[str, int] = {}
         # A logged message never changes (a dropped session's are forgotten with it).
-        self._known: OrderedDict[str, LoggedMessage] = OrderedDict()
+        self._known: LRUCache[str, LoggedMessage] = LRUCache(maxsize=_REMEMBERED)
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per session, while in use
 
     @classmethod
@@ -115,7 +116,7 @@ class EventLog:
                 self._last_seq[session_id] = batch[-1].seq
         else:
             raise RuntimeError(f"session {session_id}: lost {_ATTEMPTS} races to log messages")
-        self._remember(logged.values())
+        self._known.update(logged)
         return Appended([logged[id] for id in first_of], frozenset(new))
 
     @contextlib.asynccontextmanager
@@ -131,13 +132,6 @@ class EventLog:
                 del self._locks[session_id]
             else:
                 self._locks[session_id] = (lock, users - 1)
-
-    def _remember(self, messages: Iterable[LoggedMessage]) -> None:
-        for message in messages:
-            self._known[message.id] = message
-            self._known.move_to_end(message.id)
-        while len(self._known) > _REMEMBERED:
-            self._known.popitem(last=False)
 
     async def _next_seq(self, session_id: str) -> int:
         if session_id not in self._last_seq:

@@ -3,9 +3,10 @@ socket and each user's channel, and (first, for every event) the webhook fan-out
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+
+from cachetools import LRUCache
 
 from insightbus.common.events import Envelope, Event
 from insightbus.common.events.sessions import SessionCreated, SessionDeleted
@@ -26,15 +27,12 @@ class _Recent:
     user channel has no sequence numbers to skip a repeat by."""
 
     def __init__(self, size: int = 10_000) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._size = size
+        self._ids: LRUCache[str, None] = LRUCache(maxsize=size)
 
     def first_time(self, id: str) -> bool:
         if id in self._ids:
             return False
         self._ids[id] = None
-        if len(self._ids) > self._size:
-            self._ids.popitem(last=False)
         return True
 
 
