@@ -56,7 +56,7 @@ from insightbus_client.errors import (
     InsightbusError,
     NotFound,
 )
-from insightbus_client.tickets import GeneratedTickets, Signature, embedded_signature, sign
+from insightbus_client.tickets import GeneratedTickets, signature_for
 
 T = TypeVar("T")
 Page = Callable[[int, int], Call[tuple[list[T], int]]]
@@ -367,7 +367,7 @@ class AsyncClient:
         name, raw = read_file(file, None)
         # A file's own name, unless it is bytes (then the server names it).
         file_name = file_name or (None if isinstance(file, bytes) else name)
-        signed = _signature(raw, signing_secret)
+        signed = signature_for(raw, signing_secret)
         call = calls.upload_tickets(raw, signed, file_name, callback_url, idempotency_key)
         return await self.send(call)
 
@@ -424,14 +424,3 @@ class AsyncClient:
 
     def deliveries(self, webhook_id: str, *, page_size: int = 100) -> AsyncIterator[DeliveryOut]:
         return self._pages(lambda lim, off: calls.deliveries(webhook_id, lim, off), page_size)
-
-
-def _signature(raw: bytes, secret: str | None) -> Signature:
-    if secret is not None:
-        return sign(raw, secret)
-    embedded = embedded_signature(raw)
-    if embedded is None:
-        raise InsightbusError(
-            "the file is not signed: give signing_secret (POST /api/v1/signing-secret makes one)"
-        )
-    return embedded

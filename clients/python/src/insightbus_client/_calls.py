@@ -41,10 +41,6 @@ def _raw(data: Any) -> Any:
     return data
 
 
-def _dict(data: Any) -> dict[str, Any]:
-    return dict(data)
-
-
 def _under(key: str, model: Callable[[Any], M]) -> Callable[[Any], M]:
     return lambda data: model(data[key])
 

@@ -44,7 +44,7 @@ from insightbus_client._generated.models import (
     WebhookOut,
 )
 from insightbus_client.errors import AnalysisFailed, InsightbusError
-from insightbus_client.tickets import GeneratedTickets, Signature, embedded_signature, sign
+from insightbus_client.tickets import GeneratedTickets, signature_for
 
 T = TypeVar("T")
 Page = Callable[[int, int], Call[tuple[list[T], int]]]
@@ -280,7 +280,7 @@ class Client:
         name, raw = read_file(file, None)
         # A file's own name, unless it is bytes (then the server names it).
         file_name = file_name or (None if isinstance(file, bytes) else name)
-        signed = _signature(raw, signing_secret)
+        signed = signature_for(raw, signing_secret)
         call = calls.upload_tickets(raw, signed, file_name, callback_url, idempotency_key)
         return self.send(call)
 
@@ -335,14 +335,3 @@ class Client:
 
     def deliveries(self, webhook_id: str, *, page_size: int = 100) -> Iterator[DeliveryOut]:
         return self._pages(lambda lim, off: calls.deliveries(webhook_id, lim, off), page_size)
-
-
-def _signature(raw: bytes, secret: str | None) -> Signature:
-    if secret is not None:
-        return sign(raw, secret)
-    embedded = embedded_signature(raw)
-    if embedded is None:
-        raise InsightbusError(
-            "the file is not signed: give signing_secret (POST /api/v1/signing-secret makes one)"
-        )
-    return embedded

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from insightbus_client._generated.models import TicketJobDetailOut
+from insightbus_client.errors import InsightbusError
 
 # The gateway's rules (domain/tickets/signature.py), so both cut the same body.
 _COMMENT = re.compile(rb"#[^\n]*(?:\n|$)")
@@ -80,6 +81,18 @@ def embedded_signature(raw: bytes) -> Signature | None:
         return Signature(fields["x-signature"], fields["x-nonce"], fields["x-timestamp"])
     except KeyError:
         return None
+
+
+def signature_for(raw: bytes, secret: str | None) -> Signature:
+    """Signed with ``secret``; without one, the file's own signature (a generated file)."""
+    if secret is not None:
+        return sign(raw, secret)
+    embedded = embedded_signature(raw)
+    if embedded is None:
+        raise InsightbusError(
+            "the file is not signed: give signing_secret (POST /api/v1/signing-secret makes one)"
+        )
+    return embedded
 
 
 def classified_csv(job: TicketJobDetailOut | Mapping[str, Any]) -> bytes:
