@@ -11,22 +11,25 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 
 from insightbus.common import errors
+from insightbus.common.web.errors import status_of
 
-_CODES: Final[tuple[tuple[type[errors.DomainError], str], ...]] = (
-    (errors.NotFound, "NOT_FOUND"),
-    (errors.Unauthenticated, "UNAUTHENTICATED"),
-    (errors.Forbidden, "FORBIDDEN"),
-    (errors.Conflict, "CONFLICT"),
-    (errors.Invalid, "BAD_USER_INPUT"),
-    (errors.BadRequest, "BAD_REQUEST"),
-    (errors.TooLarge, "TOO_LARGE"),
-    (errors.Unsupported, "UNSUPPORTED"),
-    (errors.Unavailable, "UNAVAILABLE"),
-)
+#: The code of each status the REST API answers a domain error with (``status_of``): one
+#: mapping of error kinds, whichever the entrypoint.
+_CODE_OF_STATUS: Final[dict[int, str]] = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "TOO_LARGE",
+    415: "UNSUPPORTED",
+    422: "BAD_USER_INPUT",
+    503: "UNAVAILABLE",
+}
 
 
 def code_of(exc: errors.DomainError) -> str:
-    return next((code for kind, code in _CODES if isinstance(exc, kind)), "BAD_REQUEST")
+    return _CODE_OF_STATUS.get(status_of(exc), "BAD_REQUEST")
 
 
 def graphql_error(exc: errors.DomainError) -> GraphQLError:
