@@ -8,7 +8,6 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from insightbus.common.web import Success, error_responses, ok
-from insightbus.gateway.app.auth import TokenPair
 from insightbus.gateway.entrypoints.http.dependencies import AccountsDep, RefreshToken
 from insightbus.gateway.entrypoints.http.schemas.auth import (
     LoginRequest,
@@ -16,6 +15,7 @@ from insightbus.gateway.entrypoints.http.schemas.auth import (
     RegisterRequest,
     TokenPairOut,
     UserOut,
+    token_pair,
 )
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=error_responses(429))
@@ -40,7 +40,7 @@ async def register(body: RegisterRequest, auth: AccountsDep) -> JSONResponse:
     responses=error_responses(401, 422),
 )
 async def login(body: LoginRequest, auth: AccountsDep) -> JSONResponse:
-    return ok(_pair(await auth.login(body.email, body.password)))
+    return ok(token_pair(await auth.login(body.email, body.password)))
 
 
 @router.post(
@@ -50,8 +50,4 @@ async def login(body: LoginRequest, auth: AccountsDep) -> JSONResponse:
     responses=error_responses(401),
 )
 async def refresh(token: RefreshToken, auth: AccountsDep) -> JSONResponse:
-    return ok(_pair(await auth.refresh(token)))
-
-
-def _pair(pair: TokenPair) -> dict[str, object]:
-    return TokenPairOut(**asdict(pair)).model_dump()
+    return ok(token_pair(await auth.refresh(token)))

@@ -7,7 +7,6 @@ which answers the platform's token pair, as ``/api/v1/auth/login`` does.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Query, Request, status
@@ -16,7 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from insightbus.common.web import Success, error_responses, ok
 from insightbus.gateway.domain.oidc import FlowRefused
 from insightbus.gateway.entrypoints.http.dependencies import GatewayDep
-from insightbus.gateway.entrypoints.http.schemas.auth import TokenPairOut
+from insightbus.gateway.entrypoints.http.schemas.auth import TokenPairOut, token_pair
 
 PREFIX = "/api/v1/auth/oidc"
 STATE_COOKIE = "insightbus_oidc_state"
@@ -74,6 +73,6 @@ async def oidc_callback(
     if not code or not state:
         raise FlowRefused("the callback needs code and state")
     pair = await gateway.oidc.finish(provider, state=state, code=code, browser_state=browser_state)
-    response = ok(TokenPairOut(**asdict(pair)).model_dump())
+    response = ok(token_pair(pair))
     response.delete_cookie(STATE_COOKIE, path=f"{PREFIX}/{provider}")
     return response

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from insightbus.gateway.app.auth import TokenPair
 
 # Deliberately loose (one @, a dot in the domain, no spaces): the only real check of an
 # address is a mail that arrives, and strict regexes reject valid ones.
@@ -50,3 +53,8 @@ class TokenPairOut(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme, not a secret)
     expires_in: int = Field(description="seconds until the access token expires")
+
+
+def token_pair(pair: TokenPair) -> dict[str, object]:
+    """The answer of every route that logs a user in (a password, a refresh, a provider)."""
+    return TokenPairOut(**asdict(pair)).model_dump()
