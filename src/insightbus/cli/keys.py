@@ -105,12 +105,15 @@ def _retire(args: argparse.Namespace) -> int:
     path = _path(args, Settings())
     if path is None:
         return 2
+    now = time.time()
     try:
-        ring = retired(_ring(path), args.kid, time.time())
+        ring = retired(_ring(path), args.kid, now)
     except LookupError as exc:
         print(f"insightbus keys: {exc.args[0]} in {path}", file=sys.stderr)
         return 1
-    if not any(k.signs(time.time()) for k in ring.keys):
+    try:
+        ring.signing_key(now)
+    except LookupError:
         print("insightbus keys: that was the only signing key: rotate first", file=sys.stderr)
         return 1
     write_ring(path, ring)
@@ -124,7 +127,10 @@ def _list(args: argparse.Namespace) -> int:
         return 2
     now = time.time()
     ring = _ring(path)
-    signing = ring.signing_key(now).kid if any(k.signs(now) for k in ring.keys) else None
+    try:
+        signing: str | None = ring.signing_key(now).kid
+    except LookupError:
+        signing = None
     for key in ring.keys:
         state = "signs" if key.kid == signing else "verifies" if key.verifies(now) else "retired"
         until = f" until {_when(key.retire_at)}" if key.retire_at is not None else ""

@@ -25,7 +25,7 @@ import os
 import secrets
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -141,18 +141,7 @@ def read_ring(path: Path) -> KeyRing:
 def write_ring(path: Path, ring: KeyRing) -> None:
     """Replace the file in one step (a reader sees the old ring or the new, never half),
     readable by its owner alone."""
-    body = {
-        "keys": [
-            {
-                "kid": k.kid,
-                "secret": k.secret,
-                "created_at": k.created_at,
-                "not_before": k.not_before,
-                "retire_at": k.retire_at,
-            }
-            for k in ring.keys
-        ]
-    }
+    body = {"keys": [asdict(k) for k in ring.keys]}
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:

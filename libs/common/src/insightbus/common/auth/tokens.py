@@ -18,6 +18,7 @@ import jwt
 
 from insightbus.common.auth.keys import (
     LEGACY_KID,
+    MIN_SECRET_LENGTH,
     FileKeys,
     KeyRing,
     KeySource,
@@ -60,8 +61,10 @@ class TokenCodec:
         refresh_ttl_s: int,
     ) -> None:
         if isinstance(keys, str):
-            if len(keys) < 32:
-                raise ValueError("the token secret must be at least 32 characters")
+            if len(keys) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"the token secret must be at least {MIN_SECRET_LENGTH} characters"
+                )
             keys = StaticKeys(KeyRing((SigningKey(LEGACY_KID, keys, created_at=0.0),)))
         self._keys = keys
         self._issuer = issuer
