@@ -6,6 +6,7 @@ webhook delivery or a ticket job once it has ended. One still needed has none, a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,13 @@ from insightbus.common.store import EXPIRE_AT, Collection, Filter
 
 def expires_after(retention_s: float, now: datetime | None = None) -> datetime:
     return (now or utcnow()) + timedelta(seconds=retention_s)
+
+
+def has_expired(doc: Mapping[str, Any], now: datetime | None = None) -> bool:
+    """Past its expiry time: for a reader that must not see what the TTL pass has not
+    deleted yet (it runs about once a minute)."""
+    expire_at = doc.get(EXPIRE_AT)
+    return isinstance(expire_at, datetime) and expire_at <= (now or utcnow())
 
 
 async def expire_unmarked(

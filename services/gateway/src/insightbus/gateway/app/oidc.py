@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from datetime import UTC, datetime
 
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from insightbus.common.errors import NotFound
 from insightbus.common.events import new_id, utcnow
-from insightbus.common.retention import expires_after
+from insightbus.common.retention import expires_after, has_expired
 from insightbus.common.store import EXPIRE_AT, Collection, DuplicateKey
 from insightbus.gateway.app.auth import Accounts, TokenPair
 from insightbus.gateway.app.ports import IdentityProviders
@@ -101,10 +100,7 @@ class OidcLogins:
         # Spent by whoever deletes it: of two callbacks with one state, one goes on.
         if flow is None or not await self._flows.delete({"id": flow["id"]}):
             raise FlowRefused(INVALID_STATE)
-        expire_at = flow.get(EXPIRE_AT)
-        if flow["provider"] != provider or (
-            isinstance(expire_at, datetime) and expire_at <= datetime.now(UTC)
-        ):
+        if flow["provider"] != provider or has_expired(flow):
             raise FlowRefused(INVALID_STATE)
         identity = await self._providers.redeem(
             provider,

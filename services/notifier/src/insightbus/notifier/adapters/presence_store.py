@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from insightbus.common.events import utcnow
-from insightbus.common.retention import expires_after
+from insightbus.common.retention import expires_after, has_expired
 from insightbus.common.store import EXPIRE_AT, Collection, DocumentStore, expiry_index
 from insightbus.notifier.domain.presence import PresenceEntry
 
@@ -43,8 +43,7 @@ class PresenceStore:
             return found
         now = utcnow()
         for doc in await self._collection.find({"scope": {"$in": list(scopes)}}):
-            expire_at = doc.get(EXPIRE_AT)
-            if isinstance(expire_at, datetime) and expire_at <= now:
+            if has_expired(doc, now):
                 continue
             entry = PresenceEntry(
                 connection_id=str(doc["id"]),
