@@ -161,7 +161,6 @@ class GatewayService:
             oidc=OidcLogins(
                 db.oidc_flows,
                 db.identities,
-                db.users,
                 accounts,
                 OidcProviders(providers),
                 scopes={name: p.scopes for name, p in providers.items()},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from insightbus.common.auth import InvalidToken, TokenCodec, TokenKind
 from insightbus.common.errors import Conflict, NotFound, Unauthenticated
@@ -54,13 +55,7 @@ class Accounts:
 
     async def register(self, email: str, password: str, name: str) -> User:
         """``email`` arrives normalized (lower case), which the unique index relies on."""
-        user = {
-            "id": new_id(),
-            "email": email,
-            "name": name,
-            "password_hash": await self._passwords.hash(password),
-            "created_at": utcnow().isoformat(),
-        }
+        user = _new_user(email, name, await self._passwords.hash(password))
         try:
             await self._users.insert(user)
         except DuplicateKey:
@@ -68,6 +63,24 @@ class Accounts:
         # The address is masked by the log setup (a***@example.com), like every one.
         log.info("account registered", extra={"user_id": user["id"], "email": email})
         return User(id=user["id"], email=email, name=name)
+
+    async def account_of_email(self, email: str, name: str, *, provider: str) -> str:
+        """The id of the account with this (verified) email, created without a password
+        when there is none: it logs in through the identity provider only."""
+        user = await self._users.find_one({"email": email})
+        if user is None:
+            user = _new_user(email, name, None)
+            try:
+                await self._users.insert(user)
+                log.info(
+                    "account created by an identity provider",
+                    extra={"user_id": user["id"], "email": email, "provider": provider},
+                )
+            except DuplicateKey:  # registered meanwhile
+                user = await self._users.find_one({"email": email})
+                if user is None:
+                    raise
+        return str(user["id"])
 
     async def profile(self, user_id: str) -> User:
         """The caller's account (what GraphQL's ``me`` answers)."""
@@ -149,3 +162,13 @@ class Accounts:
             refresh_token=refresh_token,
             expires_in=self._codec.ttl(TokenKind.access),
         )
+
+
+def _new_user(email: str, name: str, password_hash: str | None) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "email": email,
+        "name": name,
+        "password_hash": password_hash,
+        "created_at": utcnow().isoformat(),
+    }

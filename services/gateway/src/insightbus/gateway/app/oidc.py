@@ -18,7 +18,6 @@ from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from insightbus.common.errors import NotFound
-from insightbus.common.events import new_id, utcnow
 from insightbus.common.retention import expires_after, has_expired
 from insightbus.common.store import EXPIRE_AT, Collection, DuplicateKey
 from insightbus.gateway.app.auth import Accounts, TokenPair
@@ -39,7 +38,6 @@ class OidcLogins:
         self,
         flows: Collection,
         identities: Collection,
-        users: Collection,
         accounts: Accounts,
         providers: IdentityProviders,
         *,
@@ -49,7 +47,6 @@ class OidcLogins:
     ) -> None:
         self._flows = flows
         self._identities = identities
-        self._users = users
         self._accounts = accounts
         self._providers = providers
         self._scopes = scopes
@@ -121,32 +118,16 @@ class OidcLogins:
         # may claim an account (else anyone could register someone's address there).
         if identity.email is None or not identity.email_verified:
             raise EmailNotVerified
-        user = await self._users.find_one({"email": identity.email})
-        if user is None:
-            user = {
-                "id": new_id(),
-                "email": identity.email,
-                "name": identity.name or identity.email.split("@")[0],
-                "password_hash": None,  # logs in through the provider only
-                "created_at": utcnow().isoformat(),
-            }
-            try:
-                await self._users.insert(user)
-                log.info(
-                    "account created by an identity provider",
-                    extra={"user_id": user["id"], "email": identity.email, "provider": provider},
-                )
-            except DuplicateKey:  # registered meanwhile
-                user = await self._users.find_one({"email": identity.email})
-                if user is None:
-                    raise
+        user_id = await self._accounts.account_of_email(
+            identity.email, identity.name or identity.email.split("@")[0], provider=provider
+        )
         try:
             await self._identities.insert(
-                {"id": key, "user_id": user["id"], "provider": provider, "email": identity.email}
+                {"id": key, "user_id": user_id, "provider": provider, "email": identity.email}
             )
         except DuplicateKey:  # the same first login twice at once: the first one links
             linked = await self._identities.get(key)
             if linked is not None:
                 return str(linked["user_id"])
             raise
-        return str(user["id"])
+        return user_id
