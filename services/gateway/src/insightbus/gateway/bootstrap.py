@@ -163,8 +163,6 @@ class GatewayService:
                 db.identities,
                 accounts,
                 OidcProviders(providers),
-                scopes={name: p.scopes for name, p in providers.items()},
-                client_ids={name: p.client_id for name, p in providers.items()},
                 flow_ttl_s=settings.oidc_flow_ttl_s,
             ),
         )

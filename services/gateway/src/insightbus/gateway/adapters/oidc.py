@@ -56,8 +56,10 @@ class OidcProviders:
         return frozenset(self._providers)
 
     async def authorization_url(self, provider: str, params: dict[str, str]) -> str:
+        config = self._providers[provider]
         endpoint = (await self._meta(provider)).authorization_endpoint
-        return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
+        query = {"client_id": config.client_id, "scope": " ".join(config.scopes), **params}
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
     async def redeem(
         self, provider: str, *, code: str, verifier: str, redirect_uri: str, nonce: str

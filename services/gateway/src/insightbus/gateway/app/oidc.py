@@ -41,16 +41,12 @@ class OidcLogins:
         accounts: Accounts,
         providers: IdentityProviders,
         *,
-        scopes: dict[str, list[str]],
-        client_ids: dict[str, str],
         flow_ttl_s: float,
     ) -> None:
         self._flows = flows
         self._identities = identities
         self._accounts = accounts
         self._providers = providers
-        self._scopes = scopes
-        self._client_ids = client_ids
         self._ttl_s = flow_ttl_s
 
     def _known(self, provider: str) -> None:
@@ -76,9 +72,7 @@ class OidcLogins:
             provider,
             {
                 "response_type": "code",
-                "client_id": self._client_ids[provider],
                 "redirect_uri": redirect_uri,
-                "scope": " ".join(self._scopes[provider]),
                 "state": state,
                 "nonce": nonce,
                 "code_challenge": create_s256_code_challenge(verifier),

@@ -35,7 +35,8 @@ class IdentityProviders(Protocol):
     def names(self) -> frozenset[str]: ...
 
     async def authorization_url(self, provider: str, params: dict[str, str]) -> str:
-        """The provider's authorization endpoint with ``params`` in its query."""
+        """The provider's authorization endpoint with our client id and scopes, and
+        ``params``, in its query."""
         ...
 
     async def redeem(
