@@ -16,7 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types import ExecutionContext, Info
 
 from insightbus.common.errors import DomainError, Invalid, NotFound
-from insightbus.common.web.dependencies import PageParams
+from insightbus.common.web.dependencies import MAX_OFFSET, PageParams
 from insightbus.gateway.domain.sessions import Session as SessionModel
 from insightbus.gateway.entrypoints.graphql import live
 from insightbus.gateway.entrypoints.graphql.context import Context
@@ -52,8 +52,8 @@ GqlInfo = Info[Context, None]
 
 
 def _page(limit: int, offset: int, maximum: int) -> PageParams:
-    if not 1 <= limit <= maximum or not 0 <= offset <= 1_000_000:
-        raise graphql_error(Invalid(f"limit is 1 to {maximum}, offset 0 to 1000000"))
+    if not 1 <= limit <= maximum or not 0 <= offset <= MAX_OFFSET:
+        raise graphql_error(Invalid(f"limit is 1 to {maximum}, offset 0 to {MAX_OFFSET}"))
     return PageParams(limit=limit, offset=offset)
 
 
