@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from insightbus.common.observability.logging import configure_logging, masked, redact
-from insightbus.common.testing.factories import auth
+from insightbus.common.observability.logging import masked, redact
+from insightbus.common.testing.factories import auth, logged_output
 from services.gateway.tests.conftest import Harness
 
 EMAIL = "ada.lovelace@example.com"
@@ -18,18 +17,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def log_output() -> Iterator[Callable[[], str]]:
-    """Everything the process's log handler writes (what `insightbus serve` installs), at
-    DEBUG; the test's own logging comes back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    configure_logging("DEBUG")
-    written = io.StringIO()
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(written)
-    yield written.getvalue
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    with logged_output() as output:
+        yield output
 
 
 async def test_auth_logs_mask_the_email_and_show_no_secret(

@@ -3,13 +3,12 @@ log or in the stored delivery record (which keeps no request headers at all)."""
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from pathlib import Path
 
-from insightbus.common.observability.logging import configure_logging
 from insightbus.common.store.sqlite import SqliteStore
+from insightbus.common.testing.factories import logged_output
 from services.notifier.tests.conftest import serve
 from services.notifier.tests.receiver import Receiver
 from services.notifier.tests.webhook_support import Api, analysis_completed, fast_settings
@@ -18,15 +17,8 @@ from services.notifier.tests.webhook_support import Api, analysis_completed, fas
 async def test_a_delivery_logs_and_stores_no_secret_or_signature(
     tmp_path: Path, receiver: Receiver
 ) -> None:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    configure_logging("DEBUG")
-    written = io.StringIO()
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(written)
     store = SqliteStore(None)
-    try:
+    with logged_output() as written:
         async with (
             serve(fast_settings(tmp_path), store=store) as live,
             Api(live, "u1") as api,
@@ -41,14 +33,11 @@ async def test_a_delivery_logs_and_stores_no_secret_or_signature(
             )
             deliveries = await store.collection("webhook_deliveries")
             stored = await deliveries.find({})
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
+        out = written()
 
     signature = request.headers["webhook-signature"].removeprefix("v1,")
     assert delivery["status"] == "delivered" and stored
     kept = json.dumps(stored, default=str) + json.dumps(delivery)
-    out = written.getvalue()
     assert request.headers["webhook-id"] in out  # the log line is there, masked
     for leak in (secret, secret.removeprefix("whsec_"), signature):
         assert leak not in out

@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import io
+import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from insightbus.common.bus import MessageBus
 from insightbus.common.events import Envelope, Event, new_id, parse
 from insightbus.common.graph import Graph
+from insightbus.common.observability.logging import configure_logging
 from insightbus.common.runtime import Process, Service
 from insightbus.common.store import DocumentStore
 
@@ -185,3 +188,21 @@ __all__ = [
     "publish",
     "serving",
 ]
+
+
+@contextlib.contextmanager
+def logged_output() -> Iterator[Callable[[], str]]:
+    """Everything the process's log handler writes (what `insightbus serve` installs), at
+    DEBUG, as the text so far; the test's own logging comes back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure_logging("DEBUG")
+    written = io.StringIO()
+    handler = root.handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(written)
+    try:
+        yield written.getvalue
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
